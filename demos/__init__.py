@@ -1,0 +1,11 @@
+"""Gradio demo of the zoo: one app, one tab per task, every pretrained model that can do it.
+
+    python -m demos                      # http://127.0.0.1:7860
+
+>>> from demos import build_app
+>>> app = build_app()          # gr.Blocks; app.launch() or demos.app.launch(app)
+"""
+
+from demos.app import build_app, launch
+
+__all__ = ["build_app", "launch"]

@@ -1,0 +1,218 @@
+"""The demo's tabs: one small function per task, registered with `@demo`.
+
+A tab declares the catalog tasks it serves; the app fills its model dropdown from
+`zoo.list_models(task=..., pretrained=True)` and calls the function inside the tab.
+A new family adds its tab the same way, e.g. super-resolution:
+
+    @demo("Super-resolution", tasks=("super_resolution",), accepts=is_image_model)
+    def super_resolution_tab(tab):
+        model = tab.model_dropdown()
+        image, out = ImageInput("Low-resolution image"), output_image("Upscaled")
+        run = lambda m, x: picture(tab.model(m).upscale(...))
+        gr.Button("Upscale").click(run, [model, image], out, api_name="super_resolution")
+
+Handlers validate their inputs with `check_int` / `to_model_input`, which raise `gr.Error`
+messages that the UI shows; every endpoint has an explicit `api_name` for gradio_client.
+"""
+
+import dataclasses
+import re
+from typing import Callable
+
+import gradio as gr
+import numpy as np
+
+from demos.app import (
+    MAX_SAMPLES,
+    MAX_SEED,
+    DrawingInput,
+    ImageInput,
+    ImageOutput,
+    add_noise,
+    check_int,
+    encode,
+    is_image_model,
+    picture,
+    reconstruct,
+    to_model_input,
+    user_error,
+)
+from zoo import registry
+
+MAX_STEPS = 16  # interpolation frames in one row
+
+
+@dataclasses.dataclass(frozen=True)
+class Demo:
+    """A registered tab: label, the catalog tasks it serves, its build function."""
+
+    label: str
+    tasks: tuple
+    build: Callable
+    accepts: Callable | None = None  # extra filter on a ModelSpec, e.g. images only
+    about: str = ""
+
+    @property
+    def slug(self):
+        return re.sub(r"[^a-z0-9]+", "-", self.label.lower()).strip("-")
+
+
+DEMOS = []
+
+
+def demo(label, tasks, accepts=None, about=""):
+    """Register `build(tab: TabContext)` as a tab serving models that can do any of `tasks`."""
+
+    def register(build):
+        DEMOS.append(Demo(label, tuple(tasks), build, accepts, about.strip()))
+        return build
+
+    return register
+
+
+# ----------------------------------------------------------------------------- widgets
+def seed_input(label="Seed", value=0):
+    """A seed field with a button that draws a random one (in the browser)."""
+    with gr.Row(equal_height=True):
+        seed = gr.Number(value, label=f"{label} (0 to {MAX_SEED:,})", precision=0, scale=4)
+        dice = gr.Button("Random", scale=1, min_width=80, size="sm")
+    dice.click(None, None, seed, js=f"() => Math.floor(Math.random() * {MAX_SEED})", api_visibility="private")
+    return seed
+
+
+def output_image(label, elem_id=None, height=420):
+    return ImageOutput(label, height=height, elem_classes=["pixelated"], elem_id=elem_id,
+                       buttons=["download", "fullscreen"])
+
+
+def codes_of_seeds(model, seeds):
+    """One code per seed: the code of the first image the Generate tab shows for that seed."""
+    return np.concatenate([model.sample_codes(1, s) for s in seeds])
+
+
+# ----------------------------------------------------------------------------- tabs
+@demo("Generate", tasks=("generate",), about="""
+Sample new data from a model. **Same seed, same images**: a model, seed and number of
+samples always give the same grid, and the first *k* images of a seed do not depend on
+how many you ask for.
+""")
+def generate_tab(tab):
+    with gr.Row():
+        with gr.Column(scale=1):
+            model = tab.model_dropdown()
+            n = gr.Number(16, label=f"Number of samples (1 to {MAX_SAMPLES})", precision=0)
+            seed = seed_input()
+            go = gr.Button("Generate", variant="primary", elem_id="generate-button")
+        with gr.Column(scale=2):
+            out = output_image("Samples", elem_id="generate-output")
+
+    def run(model_id, n, seed):
+        n = check_int(n, "Number of samples", 1, MAX_SAMPLES)
+        seed = check_int(seed, "Seed", 0, MAX_SEED)
+        return picture(tab.model(model_id).generate(n, seed=seed))
+
+    go.click(run, [model, n, seed], out, api_name="generate")
+
+
+@demo("Interpolate", tasks=("generate", "interpolate"), accepts=is_image_model, about="""
+Walk the straight line between two codes and decode each point. A seed's code is that of
+the first image the Generate tab shows for it; an uploaded image's code comes from the
+model's encoder, or for a GAN from projection (the code whose image is nearest yours,
+found by gradient descent). **Code arithmetic** decodes code A − code B + code C.
+""")
+def interpolate_tab(tab):
+    model = tab.model_dropdown()
+    steps = gr.Slider(2, MAX_STEPS, value=8, step=1, label="Steps along the path")
+    with gr.Tabs():
+        with gr.Tab("Between two seeds"):
+            with gr.Row():
+                seed_a, seed_b = seed_input("Seed A", 0), seed_input("Seed B", 1)
+            go_seeds = gr.Button("Interpolate", variant="primary")
+        with gr.Tab("Between two images"):
+            with gr.Row():
+                image_a, image_b = ImageInput("Image A", height=200), ImageInput("Image B", height=200)
+            go_images = gr.Button("Interpolate images", variant="primary")
+    path = output_image("Path from A to B (with images: your A, the path, your B)", "interpolate-output", 240)
+    gr.Markdown("### Code arithmetic: A − B + C")
+    with gr.Row():
+        seed_c = [seed_input(f"Seed {k}", v) for k, v in (("A", 2), ("B", 3), ("C", 4))]
+    go_arith = gr.Button("Compute A − B + C", variant="primary")
+    arith = output_image("A, B, C and the image of A − B + C", "arithmetic-output", 260)
+
+    def run_seeds(model_id, a, b, steps):
+        a, b = check_int(a, "Seed A", 0, MAX_SEED), check_int(b, "Seed B", 0, MAX_SEED)
+        steps = check_int(steps, "Steps", 2, MAX_STEPS)
+        g = tab.model(model_id)
+        return picture(g.decode(_line(codes_of_seeds(g, [a, b]), steps)), ncols=steps)
+
+    def run_images(model_id, a, b, steps):
+        steps = check_int(steps, "Steps", 2, MAX_STEPS)
+        g = tab.model(model_id)
+        x = np.stack([to_model_input(a, g.data_shape, "image A"), to_model_input(b, g.data_shape, "image B")])
+        frames = g.decode(_line(encode(g, x), steps))
+        return picture(np.concatenate([x[:1], frames, x[1:]]), ncols=steps + 2)
+
+    def run_arithmetic(model_id, a, b, c):
+        seeds = [check_int(s, f"Seed {k}", 0, MAX_SEED) for k, s in zip("ABC", (a, b, c))]
+        g = tab.model(model_id)
+        z = codes_of_seeds(g, seeds)
+        return picture(g.decode(np.concatenate([z, z[:1] - z[1:2] + z[2:]])), ncols=4)
+
+    go_seeds.click(run_seeds, [model, seed_a, seed_b, steps], path, api_name="interpolate")
+    go_images.click(run_images, [model, image_a, image_b, steps], path, api_name="interpolate_images")
+    go_arith.click(run_arithmetic, [model, *seed_c], arith, api_name="arithmetic")
+
+
+def _line(codes, steps):
+    """`steps` codes evenly spaced from codes[0] to codes[1] (both included)."""
+    t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
+    return (1 - t) * codes[0] + t * codes[1]
+
+
+@demo("Reconstruct", tasks=("reconstruct", "denoise", "generate"), accepts=is_image_model, about="""
+Upload or draw an image; it is converted to the model's input (for digits: grey 28x28,
+light strokes on black, centred like MNIST) and reconstructed: by the autoencoder, or for a
+GAN by projecting it onto the images the generator can make. Denoising models get a noise
+slider: the input is corrupted first, and the model should remove the noise.
+""")
+def reconstruct_tab(tab):
+    def can_denoise(model_id):
+        return bool(model_id) and "denoise" in registry.get_spec(model_id).tasks
+
+    model = tab.model_dropdown()
+    noise = gr.Slider(0, 1, value=0, step=0.05, label="Noise level (standard deviation)",
+                      visible=can_denoise(tab.models[0]))
+    model.change(lambda m: gr.update(visible=can_denoise(m)), model, noise, api_visibility="private", queue=False)
+    with gr.Row():
+        with gr.Column():
+            with gr.Tabs():
+                with gr.Tab("Upload"):
+                    image = ImageInput("Image", height=280)
+                    go_upload = gr.Button("Reconstruct", variant="primary")
+                with gr.Tab("Draw"):
+                    drawing = DrawingInput("Draw a digit (pick the brush on the left first)")
+                    go_draw = gr.Button("Reconstruct drawing", variant="primary")
+        with gr.Column():
+            out = output_image("Model input, noisy input (if any), reconstruction", "reconstruct-output", 300)
+            score = gr.Markdown()
+
+    def run(model_id, picture_in, level, what):
+        level = float(level or 0)
+        if not 0 <= level <= 1:
+            raise user_error(f"Noise level must be from 0 to 1, got {level}.")
+        g = tab.model(model_id)
+        x = to_model_input(picture_in, g.data_shape, what)[None]
+        noisy = add_noise(x, level)
+        y = reconstruct(g, noisy)
+        shown = [x, noisy, y] if level > 0 else [x, y]
+        mse = float(np.mean((y - x) ** 2))
+        return picture(np.concatenate(shown), ncols=len(shown)), f"Mean squared error to the input: {mse:.4f}"
+
+    def run_upload(model_id, image, noise_level):
+        return run(model_id, image, noise_level, "image")
+
+    def run_drawing(model_id, drawing, noise_level):
+        return run(model_id, drawing, noise_level, "drawing")
+
+    go_upload.click(run_upload, [model, image, noise], [out, score], api_name="reconstruct")
+    go_draw.click(run_drawing, [model, drawing, noise], [out, score], api_name="reconstruct_drawing")

@@ -1,0 +1,40 @@
+"""`python -m zoo` commands."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from zoo.__main__ import main
+
+
+def test_list_and_info(capsys):
+    assert main(["list", "dcgan*"]) == 0
+    out = capsys.readouterr().out
+    assert "dcgan-mnist" in out and "dcgan-celeba" in out and "recipe only" in out
+    assert main(["info", "dcgan-celeba"]) == 0
+    assert json.loads(capsys.readouterr().out)["dataset"] == "celeb_a"
+
+
+def test_sample_writes_a_png_grid(tmp_path, capsys):
+    out = tmp_path / "s.png"
+    assert main(["sample", "dcgan-mnist", "-n", "16", "--seed", "3", "-o", str(out), "--scale", "1"]) == 0
+    img = np.array(Image.open(out))
+    assert img.shape == (4 * 30 + 2, 4 * 30 + 2)  # 4x4 grid of 28px tiles with 2px padding
+    assert img.std() > 10  # not a blank image
+    again = tmp_path / "t.png"
+    main(["sample", "dcgan-mnist", "-n", "16", "--seed", "3", "-o", str(again), "--scale", "1"])
+    assert np.array_equal(img, np.array(Image.open(again)))
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["sample", "dcgan-mnsit"], "Did you mean 'dcgan-mnist'"),
+    (["sample", "dcgan-celeba"], "not published yet"),
+    (["sample", "dcgan-mnist", "-n", "0"], "n must be an int"),
+])
+def test_errors_are_one_line_messages(argv, msg, capsys, tmp_path):
+    assert main(argv + ["-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert msg in err and "Traceback" not in err
+    assert not (tmp_path / "x.png").exists()

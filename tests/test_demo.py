@@ -1,0 +1,260 @@
+"""The Gradio demo as a client uses it: gradio_client against the app on 127.0.0.1.
+
+Real pretrained models through `zoo.load`; every endpoint; returned images checked for
+shape, range and determinism by seed; bad inputs give messages; 8 parallel clients.
+"""
+
+import os
+import socket
+import threading
+
+import numpy as np
+import PIL.Image
+import PIL.ImageDraw
+import pytest
+
+pytest.importorskip("gradio")
+from gradio_client import Client, handle_file  # noqa: E402
+from gradio_client.exceptions import AppError  # noqa: E402
+
+import zoo  # noqa: E402
+from demos import app as demo_app  # noqa: E402
+from demos.app import build_app, get_model, launch  # noqa: E402
+
+GENERATORS = zoo.list_models(task="generate", pretrained=True)
+# The MNIST tests run on the reference model; the generate test runs on every generator.
+MODEL = "dcgan-mnist" if "dcgan-mnist" in GENERATORS else None
+ENDPOINTS = ["/generate", "/interpolate", "/interpolate_images", "/arithmetic", "/reconstruct",
+             "/reconstruct_drawing"]
+GENERIC = "has not enabled verbose error reporting"  # what an unhandled exception looks like
+
+
+def loaded(model_id):
+    """The app's own cached instance (the server runs in this process)."""
+    return get_model(model_id)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def url():
+    assert MODEL, "dcgan-mnist has no published weights (zoo/pretrained/dcgan-mnist missing?)"
+    app = build_app()
+    _, local_url, _ = launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True)
+    yield local_url
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def client(url, tmp_path_factory):
+    return Client(url, verbose=False, download_files=str(tmp_path_factory.mktemp("downloads")))
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """Upload fixtures: real MNIST digits, odd formats and bad files."""
+    d = tmp_path_factory.mktemp("uploads")
+    digits = np.load(os.path.join(os.environ["ZOO_DATA_DIR"], "mnist.npz"))["x_test"]
+    out = {}
+
+    def save(name, im, **kw):
+        im.save(d / name, **kw)
+        out[name] = str(d / name)
+
+    save("seven.png", PIL.Image.fromarray(digits[0]))
+    save("two.png", PIL.Image.fromarray(digits[1]))
+    # A photo-like upload: dark ink on white paper, colour, JPEG, much bigger than 28x28.
+    big = PIL.Image.fromarray(255 - digits[1]).resize((300, 220)).convert("RGB")
+    save("two_on_paper.jpg", big, quality=90)
+    rgba = PIL.Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    PIL.ImageDraw.Draw(rgba).line([(32, 8), (32, 56)], fill=(0, 0, 0, 255), width=6)
+    save("transparent.png", rgba)
+    save("sixteen_bit.png", PIL.Image.fromarray(digits[2].astype(np.uint16) * 257))
+    save("palette.gif", PIL.Image.fromarray(digits[3]).convert("P"))
+    huge = PIL.Image.new("RGB", (4000, 4000), "white")
+    PIL.ImageDraw.Draw(huge).line([(2000, 500), (2000, 3500)], fill="black", width=300)
+    save("4000x4000.png", huge)
+    save("7000x7000.png", PIL.Image.new("L", (7000, 7000)))
+    save("blank.png", PIL.Image.new("L", (28, 28), 255))
+    (d / "truncated.png").write_bytes((d / "4000x4000.png").read_bytes()[:2000])
+    out["truncated.png"] = str(d / "truncated.png")
+    (d / "empty.png").write_bytes(b"")
+    out["empty.png"] = str(d / "empty.png")
+    (d / "document.png").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" * 20 + b"%%EOF\n")
+    out["document.png"] = str(d / "document.png")
+    # Black strokes on white, like the sketchpad's flattened canvas.
+    pad = PIL.Image.new("RGBA", (280, 280), (255, 255, 255, 255))
+    PIL.ImageDraw.Draw(pad).line([(140, 40), (140, 240)], fill=(0, 0, 0, 255), width=22)
+    save("drawing.png", pad)
+    return out
+
+
+def read(path):
+    return np.asarray(PIL.Image.open(path))
+
+
+def tiles(grid, n, ncols=None, side=28, pad=2):
+    """Undo `zoo.viz.image_grid` (the layout the demo uses) back to (n, side, side) uint8."""
+    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    out = []
+    for i in range(n):
+        r, q = divmod(i, ncols)
+        y, x = pad + r * (side + pad), pad + q * (side + pad)
+        out.append(grid[y: y + side, x: x + side])
+    return np.stack(out)
+
+
+def to_uint8(images):
+    return (np.clip(images[..., 0], 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def test_every_endpoint_is_published(client):
+    named = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert sorted(named) == sorted(ENDPOINTS)
+
+
+@pytest.mark.parametrize("model_id", GENERATORS)
+def test_generate_shape_range_and_same_seed_same_images(client, model_id):
+    grid = read(client.predict(model_id, 16, 7, api_name="/generate"))
+    expected = demo_app.picture(loaded(model_id).generate(16, seed=7))
+    assert grid.dtype == np.uint8 and grid.shape == expected.shape
+    if grid.ndim == 2:  # an image grid: 4x4 tiles of 28 + 2-pixel gutters
+        assert grid.shape == (4 * 30 + 2, 4 * 30 + 2)
+        assert np.abs(grid.astype(int) - expected).max() <= 1
+        assert tiles(grid, 16).std() > 0.1 * 255  # real digits, not a flat grey
+    again = read(client.predict(model_id, 16, 7, api_name="/generate"))
+    other = read(client.predict(model_id, 16, 8, api_name="/generate"))
+    assert np.array_equal(grid, again)
+    assert not np.array_equal(grid, other)
+
+
+def test_first_images_of_a_seed_do_not_depend_on_n(client):
+    small = tiles(read(client.predict(MODEL, 4, 3, api_name="/generate")), 4)
+    large = tiles(read(client.predict(MODEL, 25, 3, api_name="/generate")), 25)
+    assert np.abs(small.astype(int) - large[:4]).max() <= 1
+
+
+def test_interpolate_between_seeds_starts_and_ends_at_their_samples(client):
+    row = read(client.predict(MODEL, 11, 12, 8, api_name="/interpolate"))
+    assert row.shape == (32, 8 * 30 + 2)
+    frames = tiles(row, 8, ncols=8)
+    g = loaded(MODEL)
+    ends = to_uint8(np.concatenate([g.generate(1, seed=11), g.generate(1, seed=12)]))
+    assert np.abs(frames[[0, -1]].astype(int) - ends).max() <= 1
+    assert np.abs(frames.astype(int) - to_uint8(g.interpolate(11, 12, 8))).max() <= 1
+
+
+def test_arithmetic_decodes_a_minus_b_plus_c(client):
+    row = read(client.predict(MODEL, 2, 3, 4, api_name="/arithmetic"))
+    assert row.shape == (32, 4 * 30 + 2)
+    g = loaded(MODEL)
+    z = np.concatenate([g.sample_codes(1, s) for s in (2, 3, 4)])
+    expected = to_uint8(g.decode(np.concatenate([z, z[:1] - z[1:2] + z[2:]])))
+    assert np.abs(tiles(row, 4, ncols=4).astype(int) - expected).max() <= 1
+
+
+def test_interpolate_between_uploaded_digits(client, files):
+    row = read(client.predict(MODEL, handle_file(files["seven.png"]), handle_file(files["two.png"]), 4,
+                              api_name="/interpolate_images"))
+    assert row.shape == (32, 6 * 30 + 2)
+    frames = tiles(row, 6, ncols=6).astype(np.float32) / 255
+    # The path starts near A and ends near B: projection finds codes whose images look alike.
+    assert np.mean((frames[1] - frames[0]) ** 2) < np.mean((frames[1] - frames[5]) ** 2)
+    assert np.mean((frames[4] - frames[5]) ** 2) < np.mean((frames[4] - frames[0]) ** 2)
+
+
+def reconstruct(client, path, noise=0.0):
+    grid, text = client.predict(MODEL, handle_file(path), noise, api_name="/reconstruct")
+    return read(grid), float(text.rsplit(" ", 1)[1])
+
+
+def test_reconstruct_a_real_digit(client, files):
+    grid, mse = reconstruct(client, files["seven.png"])
+    assert grid.shape == (32, 2 * 30 + 2)
+    shown, rebuilt = tiles(grid, 2, ncols=2).astype(np.float32) / 255
+    assert mse < 0.06, "the GAN's projection of a test digit should look like it"
+    assert abs(np.mean((shown - rebuilt) ** 2) - mse) < 0.01
+
+
+@pytest.mark.parametrize("name", ["two_on_paper.jpg", "transparent.png", "sixteen_bit.png", "palette.gif",
+                                  "4000x4000.png"])
+def test_uploads_of_any_size_mode_and_format_become_mnist_digits(client, files, name):
+    grid, mse = reconstruct(client, files[name])
+    model_input = tiles(grid, 2, ncols=2)[0].astype(np.float32) / 255
+    # Light strokes on black, centred, like MNIST: dark corners, bright centre.
+    assert model_input[:4, :4].max() < 0.1 and model_input[8:20, 8:20].max() > 0.9
+    assert np.isfinite(mse)
+
+
+def test_drawing_on_the_sketchpad(client, files):
+    drawing = {"background": None, "layers": [], "composite": handle_file(files["drawing.png"])}
+    grid, text = client.predict(MODEL, drawing, 0.0, api_name="/reconstruct_drawing")
+    model_input = tiles(read(grid), 2, ncols=2)[0].astype(np.float32) / 255
+    col = int(model_input.max(0).argmax())
+    assert 12 <= col <= 15 and model_input[5:23, col].min() > 0.5, "a vertical stroke down the middle"
+    assert model_input[:, :8].max() < 0.1 and "error" in text
+
+
+def test_noise_slider_adds_a_noisy_input_column(client, files):
+    grid, _ = reconstruct(client, files["seven.png"], noise=0.5)
+    assert grid.shape == (32, 3 * 30 + 2)
+
+
+@pytest.mark.parametrize("endpoint,args,message", [
+    ("/generate", (16, -1), "Seed must be a whole number from 0 to 2,147,483,647"),
+    ("/generate", (16, 2**31), "Seed must be a whole number from 0"),
+    ("/generate", (0, 0), "Number of samples must be a whole number from 1 to 256"),
+    ("/generate", (10_000, 0), "got 10,000"),
+    ("/generate", (None, 0), "the field is empty"),
+    ("/interpolate", (0, 1, 1), "less than minimum value 2"),
+    ("/arithmetic", (0, -5, 2), "Seed B must be a whole number"),
+    ("/reconstruct", ("empty.png", 0.0), "is empty (0 bytes)"),
+    ("/reconstruct", ("document.png", 0.0), "is not an image that can be read"),
+    ("/reconstruct", ("truncated.png", 0.0), "damaged or truncated"),
+    ("/reconstruct", (None, 0.0), "No image yet: upload one"),
+    ("/reconstruct", ("blank.png", 0.0), "blank: no strokes found"),
+    ("/reconstruct", ("7000x7000.png", 0.0), "is 7000x7000 pixels"),
+    ("/interpolate_images", ("document.png", "seven.png", 4), "is not an image"),
+    ("/interpolate_images", ("seven.png", None, 4), "No image B yet"),
+    ("/reconstruct_drawing", (None, 0.0), "No drawing yet"),
+])
+def test_bad_input_gives_a_message_not_a_crash(client, files, endpoint, args, message):
+    args = [handle_file(files[a]) if isinstance(a, str) else a for a in args]
+    with pytest.raises(AppError) as err:
+        client.predict(MODEL, *args, api_name=endpoint)
+    assert message in str(err.value) and GENERIC not in str(err.value)
+
+
+def test_unknown_model_is_refused(client):
+    with pytest.raises(AppError, match="not in the list of choices"):
+        client.predict("no-such-gan", 4, 0, api_name="/generate")
+
+
+def test_eight_parallel_clients_five_requests_each(url, tmp_path):
+    results, errors = {}, []
+
+    def user(k):
+        try:
+            # Own download folder: the default (/tmp/gradio) is also the server's cache here,
+            # and clients on one machine would overwrite the files it is serving.
+            c = Client(url, verbose=False, download_files=str(tmp_path / f"client{k}"))
+            for r in range(5):
+                seed = (k + r) % 4  # overlapping seeds: equal seeds must give equal grids
+                results[(k, r)] = (seed, read(c.predict(MODEL, 9, seed, api_name="/generate")))
+        except Exception as e:  # noqa: BLE001 - collected and reported below
+            errors.append(f"client {k}: {type(e).__name__}: {e}")
+
+    threads = [threading.Thread(target=user, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors and len(results) == 40
+    by_seed = {}
+    for seed, grid in results.values():
+        assert np.array_equal(by_seed.setdefault(seed, grid), grid)
+    assert len(by_seed) == 4

@@ -1,0 +1,245 @@
+"""GAN family on tiny presets: training, K, clipping, config round trip, errors."""
+
+import numpy as np
+import pytest
+import keras
+
+from zoo.models.gan import GAN, PRESETS
+
+
+def tiny(**kw):
+    cfg = dict(PRESETS["tiny"])
+    cfg.update(kw)
+    g = GAN(**cfg)
+    g.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3),
+              jit_compile=kw.pop("jit", False) if "jit" in kw else False)
+    return g
+
+
+def batches(shape, n_batches=2, batch=8, seed=0):
+    x = np.random.default_rng(seed).uniform(0, 1, (n_batches * batch, *shape)).astype(np.float32)
+    import tensorflow as tf
+
+    return tf.data.Dataset.from_tensor_slices(x).batch(batch, drop_remainder=True)
+
+
+def snapshot(m):
+    return [np.array(w) for w in m.trainable_weights]
+
+
+def changed(before, after):
+    return any(not np.allclose(a, b) for a, b in zip(before, after))
+
+
+VARIANTS = [
+    dict(loss="minimax"),
+    dict(loss="non-saturating"),
+    dict(loss="least-squares"),
+    dict(loss="wasserstein", n_critic=2, clip_value=0.01),
+    dict(loss="wasserstein", n_critic=2, gp_weight=10.0),
+    dict(loss="non-saturating", minibatch_kernels=4, minibatch_dim=3),
+    dict(loss="non-saturating", unrolled_steps=3),
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: "-".join(f"{k}={v[k]}" for k in v))
+def test_two_steps_train_both_networks(variant):
+    g = tiny(**variant)
+    d0, g0 = snapshot(g.discriminator), snapshot(g.generator)
+    k = variant.get("n_critic", 1)
+    hist = g.fit(batches((8, 8, 1), batch=8 * k), epochs=1, verbose=0)
+    for name in ("d_loss", "g_loss"):
+        assert np.isfinite(hist.history[name][-1])
+    if variant["loss"] == "wasserstein":
+        assert np.isfinite(hist.history["w_estimate"][-1])
+    assert changed(d0, snapshot(g.discriminator))
+    assert changed(g0, snapshot(g.generator))
+    assert int(g.g_optimizer.iterations) == 2
+
+
+def test_mlp_architecture_trains():
+    g = GAN(**PRESETS["tiny-mlp"])
+    g.compile()
+    g0 = snapshot(g.generator)
+    g.fit(batches((2,)), epochs=1, verbose=0)
+    assert changed(g0, snapshot(g.generator))
+    assert g.generate(5, seed=0).shape == (5, 2)
+
+
+def test_k_means_k_discriminator_updates_per_generator_update():
+    g = tiny(n_critic=3)
+    g.fit(batches((8, 8, 1), n_batches=2, batch=24), epochs=1, verbose=0)
+    assert int(g.d_optimizer.iterations) == 6
+    assert int(g.g_optimizer.iterations) == 2
+
+
+def test_each_critic_update_sees_a_fresh_slice_of_the_batch():
+    # Discriminator loss under a constant zero-generator is a function of the real slice only;
+    # if all K updates reused one slice, a batch whose slices differ would not matter.
+    g = tiny(n_critic=2)
+    seen = []
+    orig = g._d_step
+
+    def spy(real):
+        seen.append(real)
+        return orig(real)
+
+    g._d_step = spy
+    g.run_eagerly = True
+    x = np.concatenate([np.zeros((4, 8, 8, 1)), np.ones((4, 8, 8, 1))]).astype(np.float32)
+    g.train_step(x)
+    assert len(seen) == 2
+    assert float(np.mean(seen[0])) == 0.0 and float(np.mean(seen[1])) == 1.0
+
+
+def test_weight_clipping_bounds_every_critic_weight():
+    g = tiny(loss="wasserstein", clip_value=0.01)
+    g.fit(batches((8, 8, 1)), epochs=1, verbose=0)
+    for w in g.discriminator.trainable_weights:
+        assert np.max(np.abs(np.array(w))) <= 0.01 + 1e-7
+
+
+def test_train_step_runs_under_xla():
+    g = GAN(**PRESETS["tiny"])
+    g.compile(jit_compile=True)
+    assert g.jit_compile
+    g0 = snapshot(g.generator)
+    h = g.fit(batches((8, 8, 1)), epochs=1, verbose=0)
+    assert np.isfinite(h.history["d_loss"][-1]) and changed(g0, snapshot(g.generator))
+
+
+def test_config_round_trip_is_exact():
+    g = GAN(**dict(PRESETS["tiny"], loss="wasserstein", n_critic=5, gp_weight=10.0, seed=7))
+    cfg = g.get_config()
+    assert GAN.from_config(cfg).get_config() == cfg
+    import json
+
+    assert json.loads(json.dumps(cfg)) == cfg  # JSON-able
+
+
+def test_save_pretrained_round_trip(tmp_path):
+    import zoo
+
+    g = tiny(loss="least-squares", n_critic=2)
+    g.fit(batches((8, 8, 1), batch=16), epochs=1, verbose=0)
+    g.save_pretrained(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["config.json", "model.weights.h5"]
+    h = zoo.load(str(tmp_path / "m"))
+    assert h.get_config() == g.get_config()
+    np.testing.assert_array_equal(h.generate(3, seed=1), g.generate(3, seed=1))
+    x = np.random.default_rng(1).uniform(size=(4, 8, 8, 1)).astype(np.float32)
+    np.testing.assert_array_equal(np.array(h.discriminator(x)), np.array(g.discriminator(x)))
+    # compile config restored: optimizers of the same kind and learning rate, ready for fit
+    assert type(h.d_optimizer) is keras.optimizers.Adam
+    assert float(h.d_optimizer.learning_rate) == pytest.approx(1e-3)
+    h.fit(batches((8, 8, 1), batch=16), epochs=1, verbose=0)
+    assert int(h.g_optimizer.iterations) == 2
+
+
+def test_same_seed_same_samples_different_seed_different_samples():
+    g = GAN(**PRESETS["tiny"])
+    a, b, c = g.generate(4, seed=0), g.generate(4, seed=0), g.generate(4, seed=1)
+    assert a.dtype == np.float32 and a.shape == (4, 8, 8, 1)
+    assert 0.0 <= a.min() and a.max() <= 1.0
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+@pytest.mark.parametrize("n", [0, -1, 1.5, "4", True, 10**6, None])
+def test_bad_n_is_rejected(n):
+    g = GAN(**PRESETS["tiny"])
+    with pytest.raises(ValueError, match="n must be an int"):
+        g.generate(n)
+
+
+def test_decode_rejects_wrong_shape_and_nan():
+    g = GAN(**PRESETS["tiny"])
+    with pytest.raises(ValueError, match="codes must have shape"):
+        g.decode(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="NaN"):
+        g.decode(np.full((2, 8), np.nan))
+
+
+def test_fit_rejects_wrong_input_shape():
+    g = tiny()
+    with pytest.raises(ValueError, match=r"trains on batches of shape \(batch, 8, 8, 1\)"):
+        g.fit(batches((28, 28, 1)), epochs=1, verbose=0)
+
+
+def test_fit_rejects_integer_images():
+    import tensorflow as tf
+
+    g = tiny()
+    x = tf.data.Dataset.from_tensor_slices(np.zeros((16, 8, 8, 1), np.uint8)).batch(8)
+    with pytest.raises(ValueError, match="expects float data"):
+        g.fit(x, epochs=1, verbose=0)
+
+
+def test_fit_before_compile_is_a_clear_error():
+    g = GAN(**PRESETS["tiny"])
+    with pytest.raises((RuntimeError, ValueError), match="compile"):
+        g.fit(batches((8, 8, 1)), epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize("kw,msg", [
+    (dict(loss="hinge"), "Unknown GAN loss"),
+    (dict(n_critic=0), "n_critic"),
+    (dict(clip_value=-1.0), "clip_value"),
+    (dict(gp_weight=-1.0), "gp_weight"),
+    (dict(architecture="resnet"), "architecture"),
+    (dict(data_shape=[7, 7, 1]), "cannot be built"),
+    (dict(unrolled_steps=2, gp_weight=1.0), "not supported"),
+])
+def test_bad_constructor_arguments(kw, msg):
+    with pytest.raises(ValueError, match=msg):
+        GAN(**dict(PRESETS["tiny"], **kw))
+
+
+def test_minibatch_discrimination_hand_values():
+    from zoo.layers import MinibatchDiscrimination
+
+    layer = MinibatchDiscrimination(num_kernels=2, kernel_dim=1)
+    layer.build((None, 2))
+    layer.T.assign(np.eye(2, dtype=np.float32))  # M_i = f_i, one 1-d kernel per feature
+    f = np.array([[1, 0], [0, 1], [1, 0]], np.float32)
+    out = np.array(layer(f))
+    e = np.exp(-1.0)
+    # o_0 = sum over j != 0 of exp(-|M_0 - M_j|): j=1 gives e^-1, j=2 (identical) gives 1
+    np.testing.assert_allclose(out[:, 2:], [[e + 1, e + 1], [2 * e, 2 * e], [e + 1, e + 1]], rtol=1e-6)
+    np.testing.assert_array_equal(out[:, :2], f)
+
+
+def test_minibatch_discriminator_sees_batch_diversity():
+    g = GAN(**dict(PRESETS["tiny-mlp"], minibatch_kernels=4))
+    d = g.discriminator
+    x = np.random.default_rng(0).normal(size=(8, 2)).astype(np.float32)
+    # the score of example 0 depends on the rest of its batch
+    a = np.array(d(x))[0]
+    b = np.array(d(np.concatenate([x[:1], np.repeat(x[:1], 7, 0)])))[0]
+    assert not np.allclose(a, b)
+
+
+def test_unrolled_generator_looks_ahead_while_d_takes_only_its_first_step():
+    # Same weights, data and noise: with SGD(rate = unroll_lr) as D's optimizer, D's update is
+    # the first unrolled step either way, so D ends identical; G's gradient gains the terms of
+    # the unrolled steps, so G ends different.
+    x = np.random.default_rng(2).uniform(size=(8, 2)).astype(np.float32)
+    models = [GAN(**dict(PRESETS["tiny-mlp"], unrolled_steps=k, unroll_lr=0.1, seed=5)) for k in (0, 1)]
+    models[1].set_weights(models[0].get_weights())
+    for g in models:
+        g.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
+        g.train_step(x)
+    for a, b in zip(models[0].discriminator.get_weights(), models[1].discriminator.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert changed(models[0].generator.get_weights(), models[1].generator.get_weights())
+    assert int(models[1].d_optimizer.iterations) == 1  # unrolled steps are not D updates
+
+
+def test_unrolling_more_steps_changes_the_generator_update():
+    x = np.random.default_rng(2).uniform(size=(8, 2)).astype(np.float32)
+    outs = [GAN(**dict(PRESETS["tiny-mlp"], unrolled_steps=k, unroll_lr=0.5, seed=5)) for k in (1, 4)]
+    outs[1].set_weights(outs[0].get_weights())
+    for g in outs:
+        g.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
+        g.train_step(x)
+    assert changed(outs[0].generator.get_weights(), outs[1].generator.get_weights())

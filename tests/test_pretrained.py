@@ -1,0 +1,65 @@
+"""The shipped dcgan-mnist: loads, samples golden values, keeps training, round-trips."""
+
+import numpy as np
+import pytest
+
+import zoo
+from tests.conftest import pretrained_available
+
+pytestmark = pytest.mark.slow
+
+# generate(4, seed=0)[i, 14, 10:18, 0] of the shipped weights (float32, CPU)
+GOLDEN = [
+    [9.557248e-01, 8.626137e-01, 8.850048e-01, 9.798419e-01, 9.983931e-01, 9.995944e-01, 9.965256e-01, 6.611173e-01],
+    [2.841949e-13, 3.836936e-05, 2.319482e-01, 9.063904e-01, 9.937854e-01, 9.420611e-01, 8.933904e-02, 4.406555e-05],
+    [5.525528e-01, 9.904306e-01, 9.990087e-01, 9.953020e-01, 9.910614e-01, 9.538706e-01, 8.536382e-01, 1.517234e-01],
+    [9.826667e-01, 9.778146e-01, 4.310202e-01, 5.393239e-03, 2.827851e-03, 1.085273e-02, 2.781944e-01, 8.335512e-01],
+]
+
+
+@pytest.fixture(scope="module")
+def g():
+    assert pretrained_available("dcgan-mnist"), "dcgan-mnist weights must be shipped"
+    return zoo.load("dcgan-mnist")
+
+
+def test_golden_slice(g):
+    x = g.generate(4, seed=0)
+    assert x.shape == (4, 28, 28, 1) and x.dtype == np.float32
+    np.testing.assert_allclose(x[:, 14, 10:18, 0], np.array(GOLDEN, np.float32), atol=2e-3)
+
+
+def test_samples_are_digit_like(g):
+    x = g.generate(256, seed=1)
+    real = zoo.data.arrays("mnist", "test")[0][:256]
+    # MNIST ink statistics: mostly black background, ~19% of pixels lit
+    assert 0.5 * (real > 0.5).mean() < (x > 0.5).mean() < 1.5 * (real > 0.5).mean()
+    assert x[:, :3].mean() < 0.05 and x[:, -3:].mean() < 0.05  # empty borders like MNIST
+    assert x.std(axis=0).mean() > 0.1  # samples differ from each other
+
+
+def test_fit_continues_adversarial_training(g):
+    ds = zoo.data.load("mnist", split="train", batch_size=128).take(2)
+    before = [np.array(w) for w in g.generator.trainable_weights]
+    h = g.fit(ds, epochs=1, verbose=0)
+    assert np.isfinite(h.history["d_loss"][-1]) and np.isfinite(h.history["g_loss"][-1])
+    assert any(not np.allclose(a, np.array(b)) for a, b in zip(before, g.generator.trainable_weights))
+
+
+def test_save_and_reload_gives_the_same_outputs(tmp_path):
+    g = zoo.load("dcgan-mnist")
+    g.save_pretrained(tmp_path / "my-dcgan")
+    h = zoo.load(str(tmp_path / "my-dcgan"))
+    np.testing.assert_array_equal(g.generate(8, seed=4), h.generate(8, seed=4))
+    assert h.get_config() == g.get_config()
+
+
+def test_metrics_and_card_exist():
+    import os
+
+    spec = zoo.registry.get_spec("dcgan-mnist")
+    assert spec.metrics["training"]["epochs"] > 0
+    card = os.path.join(os.path.dirname(os.path.dirname(__file__)), "model_cards", "dcgan-mnist.md")
+    text = open(card).read()
+    assert text.startswith("---\nlibrary_name: keras")
+    assert "python -m training.train dcgan-mnist" in text

@@ -1,0 +1,1 @@
+"""Reproduce the zoo's weights: `python -m training.train <id>`."""

@@ -1,0 +1,167 @@
+"""Datasets as `tf.data.Dataset`, offline first.
+
+`load(name, split, batch_size)` yields float32 batches scaled to `value_range`
+(default [0, 1], the range of every image model in the zoo).
+
+- ``mnist``: ``$ZOO_DATA_DIR/mnist.npz`` when present (keras.datasets layout),
+  else ``keras.datasets.mnist`` (downloads once into ``~/.keras/datasets``).
+- ``ring8``, ``grid25``: 2D Gaussian mixtures generated exactly from a seed.
+- ``celeb_a``: through tensorflow-datasets (needs the network or a prepared tfds dir).
+
+>>> from zoo import data
+>>> ds = data.load("mnist", split="train", batch_size=128)
+>>> next(iter(ds)).shape
+TensorShape([128, 28, 28, 1])
+"""
+
+import difflib
+import os
+
+import numpy as np
+
+from zoo.data.mixtures import MIXTURES, mixture_modes, sample_mixture  # noqa: F401
+from zoo.data.stacked import stacked_mnist  # noqa: F401
+
+#: name -> (element shape, description)
+DATASETS = {
+    "mnist": ((28, 28, 1), "MNIST digits, 60k train / 10k test (LeCun et al.)"),
+    "ring8": ((2,), "8 Gaussians on the unit circle, std 0.01"),
+    "grid25": ((2,), "25 Gaussians at (-4+2i, -4+2j), i,j in 0..4, std 0.05"),
+    "celeb_a": ((64, 64, 3), "CelebA faces, center-cropped to 64x64 (tensorflow-datasets)"),
+    "stacked_mnist": ((28, 28, 3), "3 MNIST digits as RGB channels, 1,000 modes (60k train / 10k test)"),
+}
+SPLITS = ("train", "test")
+
+
+def _check(name, split):
+    if name not in DATASETS:
+        close = difflib.get_close_matches(name, list(DATASETS), n=3, cutoff=0.3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise ValueError(f"Unknown dataset {name!r}.{hint} Known: {sorted(DATASETS)}.")
+    if split not in SPLITS:
+        raise ValueError(f"Unknown split {split!r} for {name!r}; expected one of {SPLITS}.")
+
+
+def data_dir():
+    """The offline data folder, ``$ZOO_DATA_DIR`` (None when unset)."""
+    return os.environ.get("ZOO_DATA_DIR") or None
+
+
+def mnist_arrays(split="train"):
+    """MNIST as numpy: (uint8 images (n, 28, 28), uint8 labels (n,)).
+
+    Reads ``$ZOO_DATA_DIR/mnist.npz`` when it exists, else ``keras.datasets.mnist``.
+    """
+    _check("mnist", split)
+    root = data_dir()
+    path = os.path.join(root, "mnist.npz") if root else None
+    if path and os.path.exists(path):
+        with np.load(path, allow_pickle=False) as f:
+            x, y = f[f"x_{split}"], f[f"y_{split}"]
+    else:
+        import keras
+
+        (xtr, ytr), (xte, yte) = keras.datasets.mnist.load_data()
+        x, y = (xtr, ytr) if split == "train" else (xte, yte)
+    if x.shape[1:] != (28, 28) or x.dtype != np.uint8 or len(x) != len(y):
+        raise ValueError(f"MNIST {split} split has an unexpected layout: {x.shape} {x.dtype}.")
+    return x, y
+
+
+def scale(x_uint8, value_range=(0.0, 1.0)):
+    """Map uint8 pixels 0..255 linearly onto ``value_range`` as float32."""
+    lo, hi = value_range
+    return (np.asarray(x_uint8, np.float32) / 255.0) * (hi - lo) + lo
+
+
+def arrays(name, split="train", value_range=(0.0, 1.0), num_examples=None, seed=None):
+    """A whole split as numpy (x float32 in ``value_range``, y labels or mode ids).
+
+    For mixtures and stacked_mnist, ``num_examples`` (default 100,000 train / 2,500 test
+    for mixtures, 60,000 / 10,000 for stacked_mnist) and ``seed`` (default 0 train /
+    1 test) fix the sample exactly.
+    """
+    _check(name, split)
+    if name == "mnist":
+        x, y = mnist_arrays(split)
+        x = scale(x, value_range)[..., None]
+    elif name in MIXTURES:
+        n = num_examples or (100_000 if split == "train" else 2_500)
+        s = seed if seed is not None else (0 if split == "train" else 1)
+        x, y = sample_mixture(name, n, seed=s)
+    elif name == "stacked_mnist":  # digits of the same MNIST split; exact given n and seed
+        n = num_examples or (60_000 if split == "train" else 10_000)
+        x, y = stacked_mnist(n, seed=seed if seed is not None else (0 if split == "train" else 1),
+                             split=split, value_range=value_range)
+    else:
+        raise ValueError(f"{name!r} has no offline copy; use load() (tensorflow-datasets).")
+    if num_examples is not None and name not in MIXTURES:
+        x, y = x[:num_examples], y[:num_examples]
+    return x, y
+
+
+def _celeb_a(split, value_range):
+    import tensorflow as tf
+    import tensorflow_datasets as tfds
+
+    lo, hi = value_range
+    ds = tfds.load("celeb_a", split="train" if split == "train" else "test")
+
+    def prep(ex):
+        img = tf.image.crop_to_bounding_box(ex["image"], 45, 25, 128, 128)
+        img = tf.image.resize(img, (64, 64), antialias=True) / 255.0
+        return tf.cast(img * (hi - lo) + lo, tf.float32)
+
+    return ds.map(prep, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def load(
+    name,
+    split="train",
+    batch_size=128,
+    value_range=(0.0, 1.0),
+    shuffle=None,
+    seed=0,
+    drop_remainder=None,
+    num_examples=None,
+    with_labels=False,
+):
+    """A batched `tf.data.Dataset` of one split.
+
+    Args:
+        name: "mnist", "ring8", "grid25", "stacked_mnist" or "celeb_a".
+        split: "train" (default) or "test".
+        batch_size: examples per batch (default 128).
+        value_range: (low, high) the images are scaled to (default (0, 1)).
+        shuffle: reshuffle every epoch (default True for train, False for test).
+        seed: shuffle seed (default 0).
+        drop_remainder: drop a last, smaller batch (default True for train).
+        num_examples: keep only the first n examples (default: all).
+        with_labels: yield (x, y) pairs instead of x (default False).
+
+    Example:
+        ds = zoo.data.load("mnist", split="train", batch_size=128)
+        model.fit(ds, epochs=1)
+    """
+    import tensorflow as tf
+
+    _check(name, split)
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
+    train = split == "train"
+    shuffle = train if shuffle is None else shuffle
+    drop_remainder = train if drop_remainder is None else drop_remainder
+    if name == "celeb_a":
+        ds = _celeb_a(split, value_range)
+        if num_examples:
+            ds = ds.take(num_examples)
+        if with_labels:
+            raise ValueError("celeb_a has no class labels in the zoo's loader.")
+        buffer = 10_000
+    else:
+        x, y = arrays(name, split, value_range, num_examples=num_examples)
+        ds = tf.data.Dataset.from_tensor_slices((x, y) if with_labels else x)
+        buffer = len(x)
+    if shuffle:
+        ds = ds.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)

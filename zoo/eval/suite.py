@@ -1,0 +1,188 @@
+"""`evaluate(model, spec)`: the metrics of a catalog model, each with its protocol."""
+
+import warnings
+
+import numpy as np
+
+from zoo.data import MIXTURES, mixture_modes
+from zoo.eval import features as F
+from zoo.eval.fid_kid import fid, kid
+from zoo.eval.mixtures import N_SAMPLES as MIX_N, SEEDS as MIX_SEEDS, evaluate_mixture, kl_to_uniform
+from zoo.eval.prdc import precision_recall
+from zoo.eval.stacked import N_SAMPLES as STACKED_N, stacked_modes
+
+N_GENERATED = 10_000
+SAMPLE_SEED = 0
+KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
+PR_K = 3
+
+
+def _feature_net(classifier):
+    """The given classifier, else the shipped mnist-classifier; None (with a warning) when it
+    cannot be loaded (not installed, or unknown to a process started before it was added),
+    so a finished training run never fails for lack of it."""
+    if classifier is not None:
+        return classifier
+    from zoo.hub import ZooLoadError
+    from zoo.registry import UnknownModelError
+
+    try:
+        return F.feature_network()
+    except (ZooLoadError, UnknownModelError) as e:
+        warnings.warn(f"Feature-network metrics skipped: {e}", RuntimeWarning, stacklevel=3)
+        return None
+
+
+def _fmt(n):
+    return f"{n:,}"
+
+
+def classifier_metrics(model, n=None):
+    """Test accuracy of a digit classifier on the MNIST test split (first n images)."""
+    x, y = F.real_images("test", n or 10_000)
+    acc = float(np.mean(model.predict_labels(x) == y))
+    return {
+        "eval": {"test_accuracy": acc},
+        "protocol": {"test_accuracy": f"top-1 accuracy of predict_labels on the first {_fmt(len(y))} "
+                                      "images of the MNIST test split (all 10,000 by default)"},
+    }
+
+
+def digit_metrics(model, classifier, n=N_GENERATED, seed=SAMPLE_SEED):
+    """FID, KID, precision / recall, real-vs-real floors, class coverage of a digit generator."""
+    fake, labels = classifier.features_and_labels(model.generate(n, seed=seed))
+    test = F.real_features(classifier, "test", n)
+    train = F.real_features(classifier, "train", n, F.REAL_SEED)
+    counts = np.bincount(labels, minlength=classifier.num_classes)
+    kid_mean, kid_std = kid(test, fake, KID_SUBSETS, KID_SUBSET_SIZE, seed=0)
+    floor_mean, floor_std = kid(test, train, KID_SUBSETS, KID_SUBSET_SIZE, seed=0)
+    pr = precision_recall(test, fake, k=PR_K)
+    ev = {
+        "fid": fid(test, fake),
+        "kid": kid_mean,
+        "kid_std": kid_std,
+        "precision": pr["precision"],
+        "recall": pr["recall"],
+        "fid_real_vs_real": fid(test, train),
+        "kid_real_vs_real": floor_mean,
+        "kid_real_vs_real_std": floor_std,
+        "classes_covered": int((counts > 0).sum()),
+        "class_kl_to_uniform": kl_to_uniform(counts),
+    }
+    net = f"{F.FEATURE_NET} '{F.FEATURE_LAYER}' layer ({fake.shape[1]}-d penultimate activations)"
+    gen = f"{_fmt(n)} samples generate({_fmt(n)}, seed={seed})"
+    real = f"the first {_fmt(len(test))} MNIST test images"
+    floor = (f"{_fmt(len(train))} MNIST train images (drawn without replacement, seed {F.REAL_SEED}) "
+             f"vs {real}; the value a perfect generator would get")
+    kid_how = (f"unbiased MMD^2, kernel (x.y/d + 1)^3, {KID_SUBSETS} random subset pairs of "
+               f"{_fmt(min(KID_SUBSET_SIZE, n))} (seed 0)")
+    proto = {
+        "fid": f"FID, {gen} vs {real}; features: {net}",
+        "kid": f"KID mean ({kid_how}), {gen} vs {real}; features: {net}",
+        "kid_std": "std of the KID estimate over its subsets (same protocol as kid)",
+        "precision": f"k-NN manifold precision (Kynkaanniemi et al. 2019, k={PR_K}): share of the "
+                     f"{gen} inside the real manifold of {real}; features: {net}",
+        "recall": f"k-NN manifold recall (Kynkaanniemi et al. 2019, k={PR_K}): share of {real} inside "
+                  f"the manifold of the {gen}; features: {net}",
+        "fid_real_vs_real": f"FID floor: {floor}; features: {net}",
+        "kid_real_vs_real": f"KID floor ({kid_how}): {floor}; features: {net}",
+        "kid_real_vs_real_std": "std of the KID floor over its subsets",
+        "classes_covered": f"digit classes (of {classifier.num_classes}) that {F.FEATURE_NET} assigns "
+                           f"to at least one of the {gen}",
+        "class_kl_to_uniform": f"KL(p || uniform) = sum_c p_c log({classifier.num_classes} p_c) in nats, "
+                               f"p the {F.FEATURE_NET} label histogram of the {gen}",
+    }
+    return {"eval": ev, "protocol": proto}
+
+
+def mixture_suite(model, name, seeds=MIX_SEEDS, n=MIX_N):
+    """Mixture metrics (mean and std over seeds) with their protocol."""
+    ev = evaluate_mixture(model, name, seeds=seeds, n=n)
+    per = f"{_fmt(n)} samples generate({_fmt(n)}, seed=s) for s in {list(seeds)}"
+    std = "sample std (ddof=1)" if len(seeds) > 1 else "std (single seed: 0)"
+    m = len(mixture_modes(name)[0])
+    what = {
+        "modes_covered": f"modes (of {m}) that are the nearest mode of at least one "
+                         "high-quality sample (within 3 std, Euclidean, of its nearest mode)",
+        "hq_percent": "percent of samples within 3 std (Euclidean) of their nearest mode",
+        "kl_to_uniform": "KL(p || uniform) = sum_i p_i log(m p_i) in nats, p the nearest-mode "
+                         "histogram of the high-quality samples (log m when there is none)",
+    }
+    proto = {}
+    for key, desc in what.items():
+        proto[f"{key}_mean"] = f"mean over seeds of {desc}; {name}, {per}"
+        proto[f"{key}_std"] = f"{std} over seeds of {key} ({name}, {per})"
+    return {"eval": ev, "protocol": proto}
+
+
+def stacked_suite(model, classifier, n=STACKED_N, seed=SAMPLE_SEED):
+    """Stacked MNIST modes hit and KL with their protocol."""
+    res = stacked_modes(model, classifier, n=n, seed=seed)
+    gen = f"{_fmt(n)} samples generate({_fmt(n)}, seed={seed})"
+    how = f"each channel labelled by {F.FEATURE_NET}, mode = 100 d_R + 10 d_G + d_B"
+    return {
+        "eval": {"modes_hit": res["modes_hit"], "mode_kl_to_uniform": res["kl_to_uniform"]},
+        "protocol": {
+            "modes_hit": f"modes (of 1,000) that at least one of the {gen} falls in; {how}",
+            "mode_kl_to_uniform": f"KL(p || uniform) = sum_i p_i log(1000 p_i) in nats, p the mode "
+                                  f"histogram of the {gen}; {how}",
+        },
+    }
+
+
+def evaluate(model, spec, n_samples=None, classifier=None):
+    """The metrics of `model` for its catalog entry `spec`, each with its protocol.
+
+    Args:
+        model: the loaded model (e.g. `zoo.load(spec.id)`).
+        spec: its `zoo.registry.ModelSpec` (family and dataset choose the metrics).
+        n_samples: override the sample counts (10,000 digits, 2,500 per mixture seed,
+            26,000 Stacked MNIST) for quick looks; published numbers use the defaults.
+        classifier: feature network (default: the shipped ``mnist-classifier``).
+
+    Returns:
+        {"eval": {name: number}, "protocol": {name: how it was computed}}; {} when the suite
+        has no metric for this family / dataset, or when the feature network it needs is
+        not installed (with a warning).
+
+    Example:
+        from zoo import eval, registry
+        eval.evaluate(zoo.load("dcgan-mnist"), registry.get_spec("dcgan-mnist"))["eval"]["fid"]
+    """
+    from zoo.models.classifier import Classifier
+
+    dataset = spec.dataset
+    if isinstance(model, Classifier):
+        return classifier_metrics(model, n_samples) if dataset == "mnist" else {}
+    if not hasattr(model, "generate"):
+        return {}
+    if dataset in MIXTURES:
+        return mixture_suite(model, dataset, n=n_samples or MIX_N)
+    if dataset in ("mnist", "stacked_mnist"):
+        net = _feature_net(classifier)
+        if net is None:
+            return {}
+        if dataset == "mnist":
+            return digit_metrics(model, net, n=n_samples or N_GENERATED)
+        return stacked_suite(model, net, n=n_samples or STACKED_N)
+    return {}
+
+
+def evaluate_id(handle, n_samples=None):
+    """Load a catalog model (id, or a folder / hf:// handle saved from a catalog id) and
+    `evaluate` it. Used by ``python -m zoo evaluate ID``.
+
+    Example:
+        zoo.eval.evaluate_id("dcgan-mnist")["eval"]["fid"]
+    """
+    import zoo
+    from zoo import registry
+
+    model = zoo.load(handle, compile=False)
+    model_id = getattr(model, "zoo_id", None)
+    if model_id not in registry.REGISTRY:
+        raise ValueError(
+            f"{handle!r} is not a catalog model (its config names id {model_id!r}); call "
+            "zoo.eval.evaluate(model, spec) with a ModelSpec that says which dataset it models."
+        )
+    return evaluate(model, registry.get_spec(model_id), n_samples=n_samples)

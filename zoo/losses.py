@@ -1,0 +1,116 @@
+"""Loss functions of the zoo's families, as pure functions of tensors.
+
+Discriminator outputs are *logits* for the minimax and non-saturating games
+(D(x) = sigmoid(logit)), and raw scores for least squares and Wasserstein.
+Each function returns a scalar: the mean over the batch.
+
+>>> import numpy as np
+>>> from zoo import losses
+>>> float(losses.wasserstein_discriminator_loss(np.ones(4), np.zeros(4)))
+-1.0
+"""
+
+from keras import ops
+import keras
+
+#: Loss variants of the GAN family, in the order the course introduces them.
+GAN_LOSSES = ("minimax", "non-saturating", "least-squares", "wasserstein")
+
+
+def _f(x):
+    return ops.cast(ops.convert_to_tensor(x), "float32")
+
+
+def minimax_discriminator_loss(real_logits, fake_logits):
+    """-E[log D(x)] - E[log(1 - D(G(c)))]: the discriminator side of the minimax game."""
+    real_logits, fake_logits = _f(real_logits), _f(fake_logits)
+    # log D = -softplus(-l) and log(1 - D) = -softplus(l): stable for any logit.
+    return ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits))
+
+
+def minimax_generator_loss(fake_logits):
+    """E[log(1 - D(G(c)))]: the saturating generator loss of the original minimax game.
+
+    Its gradient vanishes when D confidently rejects the samples (early training).
+    """
+    return -ops.mean(ops.softplus(_f(fake_logits)))
+
+
+def non_saturating_discriminator_loss(real_logits, fake_logits):
+    """Same discriminator objective as the minimax game."""
+    return minimax_discriminator_loss(real_logits, fake_logits)
+
+
+def non_saturating_generator_loss(fake_logits):
+    """-E[log D(G(c))]: the generator maximises log D instead of minimising log(1 - D)."""
+    return ops.mean(ops.softplus(-_f(fake_logits)))
+
+
+def least_squares_discriminator_loss(real_scores, fake_scores):
+    """LSGAN (Mao et al. 2017), a=0, b=1: 1/2 E[(D(x) - 1)^2] + 1/2 E[D(G(c))^2]."""
+    real_scores, fake_scores = _f(real_scores), _f(fake_scores)
+    return 0.5 * ops.mean(ops.square(real_scores - 1.0)) + 0.5 * ops.mean(
+        ops.square(fake_scores)
+    )
+
+
+def least_squares_generator_loss(fake_scores):
+    """LSGAN generator loss, c=1: 1/2 E[(D(G(c)) - 1)^2]."""
+    return 0.5 * ops.mean(ops.square(_f(fake_scores) - 1.0))
+
+
+def wasserstein_discriminator_loss(real_scores, fake_scores):
+    """Critic loss E[D(G(c))] - E[D(x)]; its negative estimates the Wasserstein-1 distance."""
+    return ops.mean(_f(fake_scores)) - ops.mean(_f(real_scores))
+
+
+def wasserstein_generator_loss(fake_scores):
+    """-E[D(G(c))]."""
+    return -ops.mean(_f(fake_scores))
+
+
+def wasserstein_estimate(real_scores, fake_scores):
+    """E[D(x)] - E[D(G(c))]: the critic's estimate of W1 (up to the Lipschitz constant)."""
+    return -wasserstein_discriminator_loss(real_scores, fake_scores)
+
+
+def gradient_penalty(critic, real, fake, seed=None, epsilon=None):
+    """WGAN-GP penalty E[(||grad_x D(x_hat)||_2 - 1)^2] (Gulrajani et al. 2017).
+
+    x_hat = eps * real + (1 - eps) * fake, with eps ~ U[0, 1] drawn once per example.
+
+    Args:
+        critic: callable mapping a batch to scores of shape (batch, 1).
+        real, fake: tensors of the same shape (batch, ...).
+        seed: int or `keras.random.SeedGenerator` for eps (default None: unseeded).
+        epsilon: optional explicit eps of shape (batch,), for tests.
+    """
+    import tensorflow as tf  # gradients of the critic need the backend's tape
+
+    real, fake = _f(real), _f(fake)
+    batch = ops.shape(real)[0]
+    if epsilon is None:
+        epsilon = keras.random.uniform((batch,), 0.0, 1.0, seed=seed)
+    eps = ops.reshape(_f(epsilon), [-1] + [1] * (len(real.shape) - 1))
+    x_hat = eps * real + (1.0 - eps) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(x_hat)
+        scores = critic(x_hat, training=True)
+    grads = tape.gradient(scores, x_hat)
+    norms = ops.sqrt(ops.sum(ops.square(ops.reshape(grads, (batch, -1))), axis=1) + 1e-12)
+    return ops.mean(ops.square(norms - 1.0))
+
+
+_PAIRS = {
+    "minimax": (minimax_discriminator_loss, minimax_generator_loss),
+    "non-saturating": (non_saturating_discriminator_loss, non_saturating_generator_loss),
+    "least-squares": (least_squares_discriminator_loss, least_squares_generator_loss),
+    "wasserstein": (wasserstein_discriminator_loss, wasserstein_generator_loss),
+}
+
+
+def gan_losses(variant):
+    """Return (discriminator_loss, generator_loss) for a variant name in `GAN_LOSSES`."""
+    if variant not in _PAIRS:
+        raise ValueError(f"Unknown GAN loss {variant!r}; expected one of {list(GAN_LOSSES)}.")
+    return _PAIRS[variant]

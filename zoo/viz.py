@@ -1,0 +1,77 @@
+"""Turn batches of images or 2D points into PNG grids (Pillow; matplotlib only for plots)."""
+
+import os
+import tempfile
+
+import numpy as np
+
+
+def image_grid(images, ncols=None, pad=2):
+    """Tile images (n, H, W, C) in [0, 1] into one uint8 array (rows*H, cols*W, C|nothing)."""
+    x = np.asarray(images, np.float32)
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or x.shape[-1] not in (1, 3):
+        raise ValueError(f"Expected images of shape (n, H, W, 1|3), got {x.shape}.")
+    n, h, w, c = x.shape
+    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    nrows = int(np.ceil(n / ncols))
+    out = np.ones((nrows * (h + pad) + pad, ncols * (w + pad) + pad, c), np.float32)
+    for i in range(n):
+        r, q = divmod(i, ncols)
+        out[pad + r * (h + pad): pad + r * (h + pad) + h, pad + q * (w + pad): pad + q * (w + pad) + w] = x[i]
+    out = (np.clip(out, 0, 1) * 255 + 0.5).astype(np.uint8)
+    return out[..., 0] if c == 1 else out
+
+
+def save_png(path, array, scale=1):
+    """Write a uint8 array as PNG atomically (temp name, then rename); returns the path."""
+    from PIL import Image
+
+    img = Image.fromarray(np.asarray(array, np.uint8))
+    if scale != 1:
+        img = img.resize((img.width * scale, img.height * scale), Image.NEAREST)
+    path = os.path.abspath(path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=os.path.dirname(path))
+    os.close(fd)
+    try:
+        img.save(tmp, format="PNG")
+        os.replace(tmp, path)
+    except BaseException:
+        os.remove(tmp)
+        raise
+    return path
+
+
+def save_samples(path, samples, scale=2):
+    """Save generated samples: an image grid, or a scatter plot for 2D points."""
+    samples = np.asarray(samples)
+    if samples.ndim == 2 and samples.shape[1] == 2:
+        return save_scatter(path, samples)
+    return save_png(path, image_grid(samples), scale=scale)
+
+
+def save_scatter(path, points, reference=None, title=None):
+    """Scatter plot of 2D samples (optionally over reference points) as PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 4), dpi=100)
+    if reference is not None:
+        ax.scatter(reference[:, 0], reference[:, 1], s=2, c="#bbbbbb", label="data")
+    ax.scatter(points[:, 0], points[:, 1], s=2, c="#1f77b4", label="samples")
+    ax.set_aspect("equal")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    path = os.path.abspath(path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=os.path.dirname(path))
+    os.close(fd)
+    fig.savefig(tmp, format="png")
+    plt.close(fig)
+    os.replace(tmp, path)
+    return path
