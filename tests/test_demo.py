@@ -114,7 +114,7 @@ def to_uint8(images):
 
 def test_every_endpoint_is_published(client):
     named = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert sorted(named) == sorted(ENDPOINTS)
+    assert set(ENDPOINTS) <= set(named)  # later families add their own
 
 
 @pytest.mark.parametrize("model_id", GENERATORS)

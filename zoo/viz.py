@@ -6,6 +6,14 @@ import tempfile
 import numpy as np
 
 
+def _publish(tmp, path):
+    """Give a finished temp file the usual permissions (mkstemp makes it 0600) and rename it."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, path)
+
+
 def image_grid(images, ncols=None, pad=2):
     """Tile images (n, H, W, C) in [0, 1] into one uint8 array (rows*H, cols*W, C|nothing)."""
     x = np.asarray(images, np.float32)
@@ -37,7 +45,7 @@ def save_png(path, array, scale=1):
     os.close(fd)
     try:
         img.save(tmp, format="PNG")
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         os.remove(tmp)
         raise
@@ -73,5 +81,5 @@ def save_scatter(path, points, reference=None, title=None):
     os.close(fd)
     fig.savefig(tmp, format="png")
     plt.close(fig)
-    os.replace(tmp, path)
+    _publish(tmp, path)
     return path
