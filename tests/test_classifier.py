@@ -115,6 +115,13 @@ def test_compile_from_config_accepts_only_builtin_optimizers():
                            "jit_compile": False, "loss": "ignored"})
     assert isinstance(m.optimizer, keras.optimizers.SGD)
     assert m.get_compile_config()["optimizer"]["class_name"] == "SGD"
+    # A learning-rate schedule is deserialized without touching the caller's (recipe's) dict.
+    sched = keras.optimizers.schedules.CosineDecay(1e-3, 100)
+    cfg = {"optimizer": keras.optimizers.serialize(keras.optimizers.Adam(sched))}
+    before = json.dumps(cfg)
+    m.compile_from_config(cfg)
+    assert json.dumps(cfg) == before
+    assert m.optimizer.learning_rate.numpy() == pytest.approx(1e-3)
     with pytest.raises(ValueError, match="built-in optimizers"):
         m.compile_from_config({"optimizer": {"class_name": "os.system", "config": {}}})
 

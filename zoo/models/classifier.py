@@ -9,6 +9,8 @@ modes (``zoo.eval``), in the role Inception-v3 plays for natural images
 Local Nash Equilibrium).
 """
 
+import copy
+
 import numpy as np
 import keras
 from keras import layers, ops
@@ -149,7 +151,9 @@ class Classifier(keras.Model):
     def compile_from_config(self, config):
         config = {k: v for k, v in config.items() if k in ("optimizer", "jit_compile")}
         if "optimizer" in config:
-            config["optimizer"] = safe_optimizer(config["optimizer"])
+            # A copy: Keras deserializes a nested learning-rate schedule in place, which would
+            # turn the caller's config (e.g. a training recipe) into live objects.
+            config["optimizer"] = safe_optimizer(copy.deepcopy(config["optimizer"]))
         self.compile(**config)
 
     # --- hub ------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Helpers shared by several families."""
 
+import copy
+
 import keras
 
 OPTIMIZERS = {"Adam", "AdamW", "RMSprop", "SGD", "Adamax", "Nadam", "Adagrad", "Adadelta", "Lion"}
@@ -10,7 +12,8 @@ def safe_optimizer(cfg):
     name = cfg.get("class_name") if isinstance(cfg, dict) else None
     if name not in OPTIMIZERS:
         raise ValueError(f"Optimizer {name!r} is not one of Keras' built-in optimizers {sorted(OPTIMIZERS)}.")
-    opt = keras.saving.deserialize_keras_object(cfg, safe_mode=True)
+    # Keras deserializes nested configs (e.g. a learning-rate schedule) in place: use a copy.
+    opt = keras.saving.deserialize_keras_object(copy.deepcopy(cfg), safe_mode=True)
     if not isinstance(opt, keras.optimizers.Optimizer):
         raise ValueError(f"{name!r} did not deserialize to an optimizer.")
     return opt
