@@ -13,6 +13,25 @@ CARDS = os.path.join(ROOT, "model_cards")
 DATASET_HUB = {"mnist": "mnist", "celeb_a": "celeb_a"}
 TAGS = {"GAN": ["gan", "generative-adversarial-network", "unconditional-image-generation"],
         "Classifier": ["image-classification"]}
+INTENDED = {
+    "GAN": "Teaching and research on generative models: sampling, latent interpolation, "
+           "fine-tuning with `model.fit`, and as a baseline for the GAN variants of the zoo. "
+           "Not for producing data that is passed off as real, nor for any decision about people.",
+    "Classifier": "The feature network of the zoo's evaluation suite (FID, KID, precision/recall "
+                  "and mode counts on digit data) and a teaching baseline. Not for reading "
+                  "handwriting in any setting where errors affect people.",
+}
+LIMITS = {
+    "GAN": ["- Trained on one dataset at low resolution; samples are not photorealistic and "
+            "carry the biases of the data.",
+            "- GAN samples can miss modes of the data (mode collapse); the evaluation table, "
+            "not the sample grid, says how well the data is covered."],
+    "Classifier": ["- Trained on MNIST only: digits that are not centred 28x28 light-on-dark "
+                   "strokes are out of distribution.",
+                   "- Many units of its 128-d feature layer are inactive on MNIST, so FID/KID "
+                   "built on it compare zoo models with each other, not with Inception-based "
+                   "numbers."],
+}
 TASK = {"GAN": "unconditional-image-generation", "Classifier": "image-classification"}
 
 
@@ -86,9 +105,7 @@ def write_card(model_id, samples=None, extra_sections=None):
         "",
         "## Intended use",
         "",
-        "Teaching and research on generative models: sampling, latent interpolation, "
-        "fine-tuning with `model.fit`, and as a baseline for the GAN variants of the zoo. "
-        "Not for producing data that is passed off as real, nor for any decision about people.",
+        INTENDED.get(spec.family, INTENDED["GAN"]),
         "",
         "## Training recipe",
         "",
@@ -113,20 +130,18 @@ def write_card(model_id, samples=None, extra_sections=None):
         lines += ["", f"Recompute: `python -m zoo evaluate {model_id}`."]
     else:
         lines += ["Not evaluated yet: the weights are not published."]
-    lines += ["", "## Samples", ""]
-    lines += [f"![samples of {model_id}]({image})" if has_image else "No samples yet."]
-    if has_image:
-        lines += ["", "64 samples, `generate(64, seed=0)`."]
+    if "generate" in spec.tasks:
+        lines += ["", "## Samples", ""]
+        lines += [f"![samples of {model_id}]({image})" if has_image else "No samples yet."]
+        if has_image:
+            lines += ["", "64 samples, `generate(64, seed=0)`."]
     for title, body in (extra_sections or []):
         lines += ["", f"## {title}", "", body]
     lines += [
         "",
         "## Limitations",
         "",
-        "- Trained on one dataset at low resolution; samples are not photorealistic and "
-        "carry the biases of the data.",
-        "- GAN samples can miss modes of the data (mode collapse); the evaluation table, "
-        "not the sample grid, says how well the data is covered.",
+        *LIMITS.get(spec.family, LIMITS["GAN"]),
         "- Weights are deterministic given the recipe only up to floating point "
         "non-determinism of the CPU kernels.",
         "",
