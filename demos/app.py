@@ -100,9 +100,14 @@ def models_for(tasks, pretrained=True, accepts=None):
     return sorted(i for i in ids if accepts is None or accepts(registry.get_spec(i)))
 
 
+def data_shape(spec):
+    """Shape of one example of a catalog model (GANs say data_shape, autoencoders input_shape)."""
+    return spec.config.get("data_shape", spec.config.get("input_shape", ()))
+
+
 def is_image_model(spec):
     """True for models of (H, W, C) images, False e.g. for 2-D mixture GANs."""
-    return len(spec.config.get("data_shape", ())) == 3
+    return len(data_shape(spec)) == 3
 
 
 def describe(model_id):
@@ -113,7 +118,7 @@ def describe(model_id):
     status = "" if spec.status == "trained" else " **(untrained: recipe only)**"
     return (
         f"**{spec.id}**{status}: {spec.summary}. Family `{spec.family}`, data `{spec.dataset}` "
-        f"{'x'.join(map(str, spec.config.get('data_shape', [])))}, tasks: {', '.join(spec.tasks)}.  \n"
+        f"{'x'.join(map(str, data_shape(spec)))}, tasks: {', '.join(spec.tasks)}.  \n"
         f"Paper: {spec.paper}. Card: `model_cards/{spec.id}.md`."
     )
 

@@ -87,6 +87,9 @@ def output_image(label, elem_id=None, height=420):
 
 def codes_of_seeds(model, seeds):
     """One code per seed: the code of the first image the Generate tab shows for that seed."""
+    if not hasattr(model, "sample_codes"):  # a plain autoencoder has no prior to draw codes from
+        raise user_error(f"{getattr(model, 'zoo_id', model.name)} has no prior over codes, so seeds do not "
+                         "name codes: interpolate between two images instead.")
     return np.concatenate([model.sample_codes(1, s) for s in seeds])
 
 

@@ -204,8 +204,10 @@ def test_minibatch_discrimination_hand_values():
     f = np.array([[1, 0], [0, 1], [1, 0]], np.float32)
     out = np.array(layer(f))
     e = np.exp(-1.0)
-    # o_0 = sum over j != 0 of exp(-|M_0 - M_j|): j=1 gives e^-1, j=2 (identical) gives 1
-    np.testing.assert_allclose(out[:, 2:], [[e + 1, e + 1], [2 * e, 2 * e], [e + 1, e + 1]], rtol=1e-6)
+    # o_0 = mean over the n - 1 = 2 others j of exp(-|M_0 - M_j|): j=1 gives e^-1, j=2 (identical) 1
+    np.testing.assert_allclose(out[:, 2:], [[e + 1, e + 1], [2 * e, 2 * e], [e + 1, e + 1]] / np.float32(2),
+                               rtol=1e-6)
+    assert np.all(np.array(layer(np.zeros((1, 2), np.float32)))[:, 2:] == 0)  # a batch of one: no others
     np.testing.assert_array_equal(out[:, :2], f)
 
 

@@ -112,11 +112,11 @@ class Progress(keras.callbacks.Callback):
         if (batch + 1) % self.every == 0:
             dt = time.time() - self.t0
             eta = dt / (batch + 1) * (self.steps - batch - 1) if self.steps else float("nan")
-            vals = " ".join(f"{k}={float(v):.4f}" for k, v in (logs or {}).items())
+            vals = " ".join(f"{k}={float(v):.4f}" for k, v in (logs or {}).items() if not k.endswith("_step"))
             print(f"epoch {self.epoch + 1}/{self.epochs} step {batch + 1}/{self.steps} {vals} "
                   f"({(batch + 1) / dt:.1f} steps/s, epoch ETA {eta:.0f}s)", file=self.stream, flush=True)
 
     def on_epoch_end(self, epoch, logs=None):
-        vals = " ".join(f"{k}={float(v):.4f}" for k, v in (logs or {}).items())
+        vals = " ".join(f"{k}={float(v):.4f}" for k, v in (logs or {}).items() if not k.endswith("_step"))
         print(f"epoch {epoch + 1}/{self.epochs} done in {time.time() - self.t0:.0f}s: {vals}",
               file=self.stream, flush=True)

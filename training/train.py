@@ -23,6 +23,7 @@ import zoo
 from zoo import data, hub, registry, viz
 from zoo.registry import WEIGHTS_FILE
 from training import callbacks as cb
+from training import curves
 from training.card import write_card
 from training.recipes import RECIPES
 
@@ -40,9 +41,11 @@ def _steps(ds):
     return None if n in (tf.data.INFINITE_CARDINALITY, tf.data.UNKNOWN_CARDINALITY) else n
 
 
-def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_steps=None):
+def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_steps=None, modes=None):
     """`model.fit` over `epochs`, resuming from ``run_dir/checkpoint`` when present.
 
+    Per-step losses (GANs) go to ``run_dir/steps.csv``; `modes` (model -> dict of mode
+    counts, see `training.curves.mode_probe`) is logged every ``recipe.probe_every`` steps.
     Returns the keras History logs of the last epoch. Raises `TrainingDiverged` on NaN.
     """
     if max_steps:
@@ -61,6 +64,7 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
             nan,  # first, so a NaN step is flagged before anything is saved
             cb.Checkpoint(ckpt_dir, every=recipe.checkpoint_every, start=(first_epoch, start_step)),
             keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv"), append=True),
+            curves.CurveLog(run_dir, modes, recipe.probe_every, steps, start=(first_epoch, start_step)),
         ]
         if hasattr(model, "generate"):
             cbs.append(cb.SampleGrid(os.path.join(run_dir, "samples"), seed=recipe.sample_seed))
@@ -82,6 +86,16 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
             f"kept in {ckpt_dir} and the model was restored from it."
         )
     return logs
+
+
+def _save_samples(model, spec, recipe, run_dir):
+    """The card's sample figure: 64 images, or for 2D data 2,500 points over the data."""
+    path = os.path.join(run_dir, "samples.png")
+    if data.DATASETS.get(spec.dataset, (None,))[0] == (2,):
+        ref, _ = data.arrays(spec.dataset, "test")
+        return viz.save_scatter(path, model.generate(2500, seed=recipe.sample_seed), reference=ref,
+                                title=f"{spec.id}: generate(2500, seed={recipe.sample_seed})")
+    return viz.save_samples(path, model.generate(64, seed=recipe.sample_seed))
 
 
 def evaluate(model, spec, recipe):
@@ -116,6 +130,20 @@ def reevaluate(model_id):
     write_card(model_id)
     print(json.dumps(metrics["eval"], indent=2))
     return metrics
+
+
+def redraw_card(model_id):
+    """Rewrite the card of installed weights, drawing its sample figure again from them."""
+    import tempfile
+
+    spec = registry.get_spec(model_id)
+    samples = None
+    if spec.status == "trained" and "generate" in spec.tasks:
+        model = zoo.load(model_id, compile=False)
+        with tempfile.TemporaryDirectory() as tmp:
+            samples = _save_samples(model, spec, RECIPES[model_id], tmp)
+            return write_card(model_id, samples=samples)
+    return write_card(model_id)
 
 
 def install(model_id, model_dir, card_args):
@@ -169,13 +197,14 @@ def train(model_id, epochs=None, out=None, do_install=True, max_steps=None, verb
                    with_labels=recipe.with_labels)
     print(f"Training {model_id}: {recipe.describe()}, K={k}; run folder {run_dir}", flush=True)
     t0 = time.time()
-    logs = fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose, max_steps)
+    probe = curves.mode_probe(spec.dataset) if spec.family == "GAN" else None
+    logs = fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose, max_steps, probe)
     seconds = time.time() - t0
     metrics = {
         "training": {
             "epochs": epochs,
             "recipe": recipe.describe(),
-            "final": {k_: float(v) for k_, v in logs.items()},
+            "final": {k_: float(v) for k_, v in logs.items() if not k_.endswith("_step")},
             "seconds_this_run": round(seconds, 1),
             "hardware": "CPU",
         },
@@ -184,13 +213,13 @@ def train(model_id, epochs=None, out=None, do_install=True, max_steps=None, verb
     model_dir = hub.save_pretrained(model, os.path.join(run_dir, "model"), metrics=metrics, model_id=model_id)
     samples = None
     if hasattr(model, "generate"):
-        samples = viz.save_samples(os.path.join(run_dir, "samples.png"),
-                                   model.generate(64, seed=recipe.sample_seed))
+        samples = _save_samples(model, spec, recipe, run_dir)
+    curve_png = curves.plot(run_dir, os.path.join(run_dir, "curves.png"), title=model_id)
     with open(os.path.join(run_dir, "metrics.json"), "w", encoding="utf-8") as f:
         json.dump(metrics, f, indent=2)
     print(json.dumps(metrics, indent=2))
     if do_install:
-        sha = install(model_id, model_dir, dict(samples=samples))
+        sha = install(model_id, model_dir, dict(samples=samples, curves=curve_png))
         print(f"Installed {model_id} (sha256 {sha}) and wrote model_cards/{model_id}.md")
     return metrics
 
@@ -203,13 +232,14 @@ def main(argv=None):
     p.add_argument("--out", help="run folder (default runs/<id>)")
     p.add_argument("--no-install", action="store_true", help="leave zoo/pretrained and model_cards alone")
     p.add_argument("--max-steps", type=int, help="cap steps per epoch (smoke tests)")
-    p.add_argument("--card-only", action="store_true", help="rewrite the model card from installed files")
+    p.add_argument("--card-only", action="store_true",
+                   help="rewrite the model card (and redraw its samples) from the installed weights")
     p.add_argument("--evaluate-only", action="store_true",
                    help="evaluate the installed weights again, update metrics.json and the card")
     a = p.parse_args(argv)
     try:
         if a.card_only:
-            write_card(a.model_id)
+            redraw_card(a.model_id)
             return 0
         if a.evaluate_only:
             reevaluate(a.model_id)

@@ -15,6 +15,9 @@ __version__ = "0.1.0"
 from zoo import data  # noqa: E402
 from zoo.hub import ZooLoadError, WeightsNotAvailableError, load, push_to_hub, save_pretrained  # noqa: E402
 from zoo.registry import UnknownModelError, info, list_models  # noqa: E402
+# The function shadows the submodule as an attribute of the package: import its helpers with
+# `from zoo.cluster import cluster_accuracy, nmi, clustering_metrics`.
+from zoo.cluster import cluster  # noqa: E402
 
 __all__ = [
     "load",
@@ -22,6 +25,7 @@ __all__ = [
     "info",
     "save_pretrained",
     "push_to_hub",
+    "cluster",
     "data",
     "ZooLoadError",
     "WeightsNotAvailableError",

@@ -114,3 +114,45 @@ def gan_losses(variant):
     if variant not in _PAIRS:
         raise ValueError(f"Unknown GAN loss {variant!r}; expected one of {list(GAN_LOSSES)}.")
     return _PAIRS[variant]
+
+
+# ----------------------------------------------------------------------------- autoencoders
+def _reduce(per_example, per_example_out):
+    return per_example if per_example_out else ops.mean(per_example)
+
+
+def _flat(x):
+    x = _f(x)
+    return ops.reshape(x, (ops.shape(x)[0], -1))
+
+
+def bernoulli_reconstruction_loss(x, logits, per_example=False):
+    """-log p(x | logits) = sum_i softplus(l_i) - x_i l_i over pixels, in nats per image.
+
+    x in [0, 1] (binary for a likelihood; grey targets give the cross-entropy), `logits`
+    the decoder's pre-sigmoid outputs. Mean over the batch, or (batch,) with `per_example`.
+    """
+    x, logits = _flat(x), _flat(logits)
+    return _reduce(ops.sum(ops.softplus(logits) - x * logits, axis=1), per_example)
+
+
+def squared_error_loss(x, x_hat, per_example=False):
+    """sum_i (x_i - x_hat_i)^2 over pixels (the Gaussian decoder's loss up to scale and a
+    constant); mean over the batch, or (batch,) with `per_example`."""
+    return _reduce(ops.sum(ops.square(_flat(x) - _flat(x_hat)), axis=1), per_example)
+
+
+def gaussian_kl(mean, log_var, per_example=False):
+    """KL(N(mean, exp(log_var)) || N(0, I)) = 1/2 sum_j (exp(lv_j) + mu_j^2 - 1 - lv_j), in nats;
+    mean over the batch, or (batch,) with `per_example`."""
+    mean, log_var = _flat(mean), _flat(log_var)
+    kl = 0.5 * ops.sum(ops.exp(log_var) + ops.square(mean) - 1.0 - log_var, axis=1)
+    return _reduce(kl, per_example)
+
+
+def sigmoid_jacobian_penalty(h, kernel, per_example=False):
+    """||dh/dx||_F^2 of one sigmoid layer h = sigmoid(x W + b), in closed form (Rifai et al. 2011):
+    sum_j (h_j (1 - h_j))^2 sum_i W_ij^2. `h` (batch, m), `kernel` W (n, m)."""
+    h, kernel = _f(h), _f(kernel)
+    penalty = ops.sum(ops.square(h * (1.0 - h)) * ops.sum(ops.square(kernel), axis=0), axis=1)
+    return _reduce(penalty, per_example)

@@ -6,7 +6,7 @@ the paper and license, and whether trained weights are published.
 
 >>> import zoo
 >>> zoo.list_models("dcgan*")
-['dcgan-celeba', 'dcgan-mnist']
+['dcgan-celeba', 'dcgan-mnist', 'dcgan-stacked-mnist']
 """
 
 import dataclasses
@@ -110,6 +110,142 @@ _SPECS = [
         tasks=("classify",),
     ),
 ]
+
+# --- the GAN variants of the mode-collapse comparison (issue: "Mode collapse and its cures")
+_GAN = "Goodfellow et al. 2014, Generative Adversarial Nets, arXiv:1406.2661"
+_VARIANTS = {
+    # id prefix: (config overrides, summary, paper)
+    "gan": (dict(loss="minimax"), "GAN with the minimax loss log(1 - D(G(z)))", _GAN),
+    "gan-ns": (dict(loss="non-saturating"), "GAN with the non-saturating loss -log D(G(z))", _GAN),
+    "unrolled-gan": (dict(loss="non-saturating", unrolled_steps=5, unroll_lr=0.05),
+                     "Unrolled GAN: G looks 5 discriminator steps ahead (non-saturating loss)",
+                     "Metz, Poole, Pfau, Sohl-Dickstein 2017, Unrolled Generative Adversarial "
+                     "Networks, arXiv:1611.02163"),
+    "mbd-gan": (dict(loss="non-saturating", minibatch_kernels=8, minibatch_dim=4),
+                "GAN with minibatch discrimination in D (non-saturating loss)",
+                "Salimans et al. 2016, Improved Techniques for Training GANs, arXiv:1606.03498"),
+    "wgan-gp": (dict(loss="wasserstein", n_critic=5, gp_weight=0.1),
+                "WGAN-GP: Wasserstein critic with gradient penalty, 5 critic steps",
+                "Gulrajani et al. 2017, Improved Training of Wasserstein GANs, arXiv:1704.00028"),
+}
+_MIXTURE_NET = {"ring8": dict(latent_dim=16, units=128, depth=3),
+                "grid25": dict(latent_dim=16, units=128, depth=3)}
+for _data, _net in _MIXTURE_NET.items():
+    for _prefix, (_over, _summary, _paper) in _VARIANTS.items():
+        _SPECS.append(ModelSpec(
+            id=f"{_prefix}-{_data}", family="GAN",
+            config=dict(architecture="mlp", data_shape=[2], **_net, **_over),
+            dataset=_data, summary=f"{_summary}, on the 2D mixture {_data}", paper=_paper,
+        ))
+
+_WGAN = "Arjovsky, Chintala, Bottou 2017, Wasserstein GAN, arXiv:1701.07875"
+_DIGITS = dict(architecture="dcgan", latent_dim=64, g_filters=64, d_filters=64)
+_SPECS += [
+    ModelSpec(
+        id="wgan-mnist", family="GAN",
+        config=dict(data_shape=[28, 28, 1], **_DIGITS, loss="wasserstein", n_critic=5, clip_value=0.01),
+        dataset="mnist", summary="WGAN with weight clipping (tau 0.01, 5 critic steps) on MNIST",
+        paper=_WGAN, license="cc-by-sa-3.0",
+    ),
+    ModelSpec(
+        id="wgan-gp-mnist", family="GAN",
+        config=dict(data_shape=[28, 28, 1], **_DIGITS, loss="wasserstein", n_critic=5, gp_weight=10.0),
+        dataset="mnist", summary="WGAN-GP (lambda 10, 5 critic steps, no batch norm in the critic) on MNIST",
+        paper=_VARIANTS["wgan-gp"][2], license="cc-by-sa-3.0",
+    ),
+    ModelSpec(
+        id="lsgan-mnist", family="GAN",
+        config=dict(data_shape=[28, 28, 1], **_DIGITS, loss="least-squares"),
+        dataset="mnist", summary="LSGAN (least-squares loss, a-b-c = 0-1-1) on MNIST",
+        paper="Mao et al. 2017, Least Squares Generative Adversarial Networks, arXiv:1611.04076",
+        license="cc-by-sa-3.0",
+    ),
+    ModelSpec(
+        id="dcgan-stacked-mnist", family="GAN",
+        config=dict(data_shape=[28, 28, 3], **_DIGITS, loss="non-saturating"),
+        dataset="stacked_mnist", summary="DCGAN on Stacked MNIST (3 digits as RGB channels, 1,000 modes)",
+        paper=_DCGAN, license="cc-by-sa-3.0",
+    ),
+    ModelSpec(
+        id="mbd-dcgan-stacked-mnist", family="GAN",
+        config=dict(data_shape=[28, 28, 3], **_DIGITS, loss="non-saturating",
+                    minibatch_kernels=32, minibatch_dim=8),
+        dataset="stacked_mnist",
+        summary="The Stacked MNIST DCGAN with minibatch discrimination in D (1,000 modes)",
+        paper=_VARIANTS["mbd-gan"][2], license="cc-by-sa-3.0",
+    ),
+]
+
+# --- autoencoders (issue: "Autoencoders and manifold learning"); 32-d codes, 512-256 MLPs
+_AE = dict(architecture="dense", input_shape=[28, 28, 1], code_dim=32, units=[512, 256])
+_AE_PAPER = ("Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, "
+             "Science 313(5786):504-507")
+_SPECS += [
+    ModelSpec(
+        id="ae-mnist", family="Autoencoder", config=dict(_AE, output="bernoulli"), dataset="mnist",
+        summary="Autoencoder on MNIST: MLP 784-512-256-32, sigmoid outputs, cross-entropy loss",
+        paper=_AE_PAPER, license="cc-by-sa-3.0", tasks=("reconstruct", "interpolate"),
+    ),
+    ModelSpec(
+        id="ae-gaussian-mnist", family="Autoencoder", config=dict(_AE, output="gaussian"), dataset="mnist",
+        summary="Autoencoder on MNIST: MLP 784-512-256-32, linear outputs, squared-error loss",
+        paper=_AE_PAPER, license="cc-by-sa-3.0", tasks=("reconstruct", "interpolate"),
+    ),
+    ModelSpec(
+        id="convae-mnist", family="Autoencoder",
+        # 16-32 channels: the transposed convolutions at 14x14 and 28x28 dominate the CPU time.
+        config=dict(architecture="conv", input_shape=[28, 28, 1], code_dim=32, filters=[16, 32],
+                    output="bernoulli"),
+        dataset="mnist",
+        summary="Convolutional autoencoder on MNIST: strided convolutions down, transposed "
+                "convolutions up, 32-d code",
+        paper="Masci, Meier, Ciresan, Schmidhuber 2011, Stacked Convolutional Auto-Encoders for "
+              "Hierarchical Feature Extraction, ICANN",
+        license="cc-by-sa-3.0", tasks=("reconstruct", "interpolate"),
+    ),
+    ModelSpec(
+        id="dae-mnist", family="DenoisingAutoencoder",
+        config=dict(_AE, output="bernoulli", noise="gaussian", noise_level=0.5), dataset="mnist",
+        summary="Denoising autoencoder on MNIST: Gaussian noise (std 0.5) in, clean digit out",
+        paper="Vincent, Larochelle, Bengio, Manzagol 2008, Extracting and Composing Robust Features "
+              "with Denoising Autoencoders, ICML",
+        license="cc-by-sa-3.0", tasks=("reconstruct", "denoise", "interpolate"),
+    ),
+    ModelSpec(
+        id="cae-mnist", family="ContractiveAutoencoder",
+        # The paper's one-layer sigmoid encoder (closed-form penalty) with the other AEs' decoder.
+        config=dict(architecture="dense", input_shape=[28, 28, 1], code_dim=32, units=[],
+                    decoder_units=[256, 512], output="bernoulli", code_activation="sigmoid", contraction=1.0),
+        dataset="mnist",
+        summary="Contractive autoencoder on MNIST: one sigmoid layer 784-32, loss reconstruction + "
+                "||dc/dx||_F^2",
+        paper="Rifai, Vincent, Muller, Glorot, Bengio 2011, Contractive Auto-Encoders: Explicit "
+              "Invariance During Feature Extraction, ICML",
+        license="cc-by-sa-3.0", tasks=("reconstruct", "interpolate"),
+    ),
+    ModelSpec(
+        id="vae-mnist", family="VAE", config=dict(_AE, binarize=True), dataset="mnist",
+        summary="Variational autoencoder on dynamically binarized MNIST: 32-d Gaussian code, "
+                "Bernoulli pixels",
+        paper="Kingma & Welling 2014, Auto-Encoding Variational Bayes, arXiv:1312.6114; NLL by the "
+              "importance-weighted bound of Burda, Grosse, Salakhutdinov 2016, arXiv:1509.00519",
+        license="cc-by-sa-3.0", tasks=("generate", "reconstruct", "interpolate"),
+    ),
+]
+
+# --- Tangent Prop (issue: "Autoencoders and manifold learning"): tangents from cae-mnist
+_SPECS.append(ModelSpec(
+    id="tangentprop-mnist", family="TangentPropClassifier",
+    config=dict(input_shape=[28, 28, 1], num_classes=10, architecture="cnn", filters=16, units=128,
+                dropout=0.5, penalty_weight=10.0, scores="probabilities"),  # chosen on validation
+    dataset="mnist",
+    summary="Small CNN trained on 1,000 MNIST labels with the Tangent Prop penalty along the "
+            "tangent vectors of cae-mnist",
+    paper="Simard, Victorri, LeCun, Denker 1992, Tangent Prop - A formalism for specifying selected "
+          "invariances in an adaptive network, NeurIPS 4; tangents from a contractive autoencoder as in "
+          "Rifai, Dauphin, Vincent, Bengio, Muller 2011, The Manifold Tangent Classifier, NeurIPS 24",
+    license="cc-by-sa-3.0", tasks=("classify",),
+))
 
 REGISTRY = {s.id: s for s in _SPECS}
 

@@ -68,9 +68,10 @@ def save_scatter(path, points, reference=None, title=None):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(4, 4), dpi=100)
-    if reference is not None:
-        ax.scatter(reference[:, 0], reference[:, 1], s=2, c="#bbbbbb", label="data")
     ax.scatter(points[:, 0], points[:, 1], s=2, c="#1f77b4", label="samples")
+    if reference is not None:  # on top, small: tight modes stay visible under the samples
+        ax.scatter(reference[:, 0], reference[:, 1], s=0.5, c="#ff7f0e", alpha=0.6, label="data")
+        ax.legend(loc="upper right", fontsize=7, markerscale=4)
     ax.set_aspect("equal")
     if title:
         ax.set_title(title)

@@ -5,6 +5,8 @@
 - `mixture_metrics` / `evaluate_mixture`: modes covered, % high-quality samples and KL
   to uniform on the ``ring8`` / ``grid25`` mixtures;
 - `stacked_modes`: modes hit (of 1,000) and KL to uniform on Stacked MNIST;
+- `reconstruction`: autoencoders' test reconstruction error beside PCA's, and a VAE's
+  test NLL (importance sampling, k = 1,000) and ELBO on binarized MNIST;
 - `evaluate(model, spec)`: the metrics of a catalog model, as
   ``{"eval": {name: number}, "protocol": {name: how it was computed}}`` (what
   ``metrics.json`` and the model card hold); `evaluate_id(id)` loads and evaluates.

@@ -6,6 +6,7 @@ import numpy as np
 
 from zoo.data import MIXTURES, mixture_modes
 from zoo.eval import features as F
+from zoo.eval import reconstruction
 from zoo.eval.fid_kid import fid, kid
 from zoo.eval.mixtures import N_SAMPLES as MIX_N, SEEDS as MIX_SEEDS, evaluate_mixture, kl_to_uniform
 from zoo.eval.prdc import precision_recall
@@ -138,7 +139,8 @@ def evaluate(model, spec, n_samples=None, classifier=None):
         model: the loaded model (e.g. `zoo.load(spec.id)`).
         spec: its `zoo.registry.ModelSpec` (family and dataset choose the metrics).
         n_samples: override the sample counts (10,000 digits, 2,500 per mixture seed,
-            26,000 Stacked MNIST) for quick looks; published numbers use the defaults.
+            26,000 Stacked MNIST; for autoencoders, the first n test images) for quick looks;
+            published numbers use the defaults.
         classifier: feature network (default: the shipped ``mnist-classifier``).
 
     Returns:
@@ -151,10 +153,20 @@ def evaluate(model, spec, n_samples=None, classifier=None):
         eval.evaluate(zoo.load("dcgan-mnist"), registry.get_spec("dcgan-mnist"))["eval"]["fid"]
     """
     from zoo.models.classifier import Classifier
+    from zoo.models.tangentprop import TangentPropClassifier
 
     dataset = spec.dataset
-    if isinstance(model, Classifier):
+    if isinstance(model, (Classifier, TangentPropClassifier)):
         return classifier_metrics(model, n_samples) if dataset == "mnist" else {}
+    if spec.family in reconstruction.FAMILIES:  # autoencoders: reconstruction error vs PCA, VAE NLL
+        if dataset != "mnist":
+            return {}
+        out = reconstruction.autoencoder_metrics(model, n_samples)
+        net = _feature_net(classifier) if hasattr(model, "generate") else None
+        if net is not None:  # a generator among them (the VAE) also gets the sample metrics
+            extra = digit_metrics(model, net, n=n_samples or N_GENERATED)
+            out = {k: {**out[k], **extra[k]} for k in ("eval", "protocol")}
+        return out
     if not hasattr(model, "generate"):
         return {}
     if dataset in MIXTURES:

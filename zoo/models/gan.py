@@ -365,7 +365,11 @@ class GAN(keras.Model):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         self.w_tracker.update_state(w)
-        return {m.name: m.result() for m in self.metrics}
+        logs = {m.name: m.result() for m in self.metrics}  # running means over the epoch
+        # This step's own values: the training curves, and the critic's Wasserstein estimate
+        # as the course's stop indicator, are logged per step, not as running means.
+        logs.update(d_loss_step=d_loss, g_loss_step=g_loss, w_estimate_step=w)
+        return logs
 
     def test_step(self, data):
         x = data[0] if isinstance(data, (tuple, list)) else data

@@ -1,0 +1,65 @@
+"""Training curves: per-step losses and Wasserstein estimate, mode probes, the PNG, modes.md."""
+
+import csv
+import os
+import subprocess
+import sys
+
+import numpy as np
+import tensorflow as tf
+
+import zoo
+from zoo.models.gan import GAN, PRESETS
+from training import curves, recipes, train as T
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def ring(n=160):
+    x, _ = zoo.data.sample_mixture("ring8", n, seed=0)
+    return tf.data.Dataset.from_tensor_slices(x).batch(16, drop_remainder=True)  # 10 steps
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_step_logs_are_the_steps_own_values():
+    g = GAN(**PRESETS["tiny-mlp"], loss="wasserstein", n_critic=1, clip_value=0.01)
+    g.compile()
+    h = g.fit(ring(16), epochs=1, verbose=0)  # one step: running mean == the step's value
+    for key in ("d_loss", "g_loss", "w_estimate"):
+        np.testing.assert_allclose(h.history[f"{key}_step"][-1], h.history[key][-1], rtol=1e-6)
+    h = g.fit(ring(64), epochs=1, verbose=0)  # four steps: the last step's value differs from the mean
+    assert h.history["d_loss_step"][-1] != h.history["d_loss"][-1]
+
+
+def test_curve_log_writes_every_step_and_the_probes(tmp_path):
+    recipe = recipes.Recipe(epochs=2, batch_size=16, compile=recipes.gan(recipes.adam(1e-3), recipes.adam(1e-3)),
+                            checkpoint_every=0, probe_every=4)
+    g = GAN(**PRESETS["tiny-mlp"])
+    g.compile()
+    probe = curves.mode_probe("ring8")
+    T.fit_with_checkpoints(g, ring(), 2, str(tmp_path), recipe, verbose=False, modes=probe)
+    steps = rows(tmp_path / "steps.csv")
+    assert [int(r["step"]) for r in steps] == list(range(1, 21))
+    assert all(np.isfinite(float(r[k])) for r in steps for k in ("d_loss", "g_loss", "w_estimate"))
+    probes = rows(tmp_path / "probes.csv")
+    # every 4 steps, plus the ends of epochs that are not multiples of 4 (step 10)
+    assert [int(r["step"]) for r in probes] == [4, 8, 10, 12, 16, 20]
+    assert all(0 <= int(r["modes"]) <= 8 and r["num_modes"] == "8" for r in probes)
+    png = curves.plot(str(tmp_path), str(tmp_path / "curves.png"), title="tiny")
+    with open(png, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_without_steps_gives_none(tmp_path):
+    assert curves.plot(str(tmp_path), str(tmp_path / "c.png")) is None
+    assert not os.path.exists(tmp_path / "c.png")
+
+
+def test_modes_table_matches_the_shipped_metrics():
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "modes.py"), "--check"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr

@@ -1,0 +1,130 @@
+"""zoo.manifold: exact encoder Jacobians, tangent vectors from their SVD, the tangent figure."""
+
+import os
+
+import numpy as np
+import pytest
+import keras
+
+from zoo import manifold
+
+
+def mlp_encoder(side=4, hidden=6, code=3, seed=0):
+    keras.utils.set_random_seed(seed)
+    x_in = keras.Input((side, side, 1))
+    h = keras.layers.Flatten()(x_in)
+    h = keras.layers.Dense(hidden, activation="tanh")(h)
+    out = keras.layers.Dense(code)(h)
+    return keras.Model(x_in, out, name="encoder")
+
+
+def mlp_forward64(enc, x):
+    """The same encoder in float64 numpy (for finite differences without float32 noise)."""
+    w1, b1, w2, b2 = [np.asarray(w, np.float64) for w in enc.get_weights()]
+    return np.tanh(x.reshape(len(x), -1) @ w1 + b1) @ w2 + b2
+
+
+def images(n=3, side=4, seed=0):
+    return np.random.default_rng(seed).uniform(0, 1, (n, side, side, 1)).astype(np.float32)
+
+
+class Wrapped:
+    """A stand-in for a zoo autoencoder: only the `encoder` attribute matters here."""
+
+    def __init__(self, encoder):
+        self.encoder = encoder
+        self.zoo_id = "stand-in"
+
+
+def test_jacobian_matches_central_finite_differences():
+    enc = mlp_encoder()
+    x = images()
+    J = manifold.jacobian(enc, x)
+    assert J.shape == (3, 3, 16) and J.dtype == np.float32
+    x64, eps = x.reshape(3, -1).astype(np.float64), 1e-5
+    fd = np.stack([(mlp_forward64(enc, x64 + eps * e) - mlp_forward64(enc, x64 - eps * e)) / (2 * eps)
+                   for e in np.eye(16)], axis=-1)  # (n, code, input)
+    np.testing.assert_allclose(J, fd, atol=1e-5)
+    # Batching does not change it, and a zoo-style model with `.encoder` gives the same.
+    np.testing.assert_allclose(manifold.jacobian(Wrapped(enc), x, batch_size=2), J, atol=1e-7)
+
+
+def test_tangent_vectors_are_orthonormal_leading_singular_vectors():
+    enc = mlp_encoder(code=5)
+    x = images(4, seed=1)
+    v, s = manifold.tangent_vectors(Wrapped(enc), x, k=3)
+    assert v.shape == (4, 3, 4, 4, 1) and s.shape == (4, 3)
+    V = v.reshape(4, 3, -1).astype(np.float64)
+    np.testing.assert_allclose(np.einsum("nid,njd->nij", V, V), np.broadcast_to(np.eye(3), (4, 3, 3)),
+                               atol=1e-5)
+    J = manifold.jacobian(enc, x).astype(np.float64)
+    s_all = np.linalg.svd(J, compute_uv=False)
+    np.testing.assert_allclose(s, s_all[:, :3], rtol=1e-5)
+    assert np.all(np.diff(s, axis=1) <= 0)
+    # ||J v_i|| = s_i: each vector is the direction of its singular value.
+    np.testing.assert_allclose(np.linalg.norm(np.einsum("ncd,nkd->nkc", J, V), axis=-1), s, rtol=1e-4)
+    # Sign convention: each vector's largest-magnitude entry is positive.
+    peak = np.take_along_axis(V, np.abs(V).argmax(-1)[..., None], -1)
+    assert np.all(peak > 0)
+
+
+def test_linear_encoder_tangents_are_the_top_singular_vectors_of_its_weights():
+    keras.utils.set_random_seed(3)
+    x_in = keras.Input((4, 4, 1))
+    code = keras.layers.Dense(4)(keras.layers.Flatten()(x_in))  # c = W^T x + b, W: (16, 4)
+    enc = keras.Model(x_in, code)
+    W = np.asarray(enc.get_weights()[0], np.float64)
+    u, sw, _ = np.linalg.svd(W, full_matrices=False)  # J = W^T: its right-singular vectors are u
+    v, s = manifold.tangent_vectors(enc, images(5, seed=2), k=2)
+    for i in range(5):  # the same at every input: the Jacobian is constant
+        np.testing.assert_allclose(s[i], sw[:2], rtol=1e-5)
+        overlap = np.abs(v[i].reshape(2, -1) @ u[:, :2])  # |<v_i, u_j>|
+        np.testing.assert_allclose(overlap, np.eye(2), atol=1e-5)
+
+
+def test_grayscale_without_channel_axis_is_accepted():
+    enc = mlp_encoder()
+    x = images()
+    v1, s1 = manifold.tangent_vectors(enc, x, k=2)
+    v2, s2 = manifold.tangent_vectors(enc, x[..., 0], k=2)
+    np.testing.assert_array_equal(v1, v2)
+    np.testing.assert_array_equal(s1, s2)
+
+
+@pytest.mark.parametrize(
+    "x, k, match",
+    [
+        (np.zeros((2, 5, 4, 1), np.float32), 2, "shape"),
+        (np.zeros((4, 4, 1), np.float32), 2, "shape"),
+        (np.zeros((2, 4, 4, 1), np.uint8), 2, "float"),
+        (np.full((2, 4, 4, 1), np.nan, np.float32), 2, "NaN"),
+        (np.zeros((0, 4, 4, 1), np.float32), 2, "empty"),
+        (np.zeros((2, 4, 4, 1), np.float32), 0, "positive int"),
+        (np.zeros((2, 4, 4, 1), np.float32), 2.0, "positive int"),
+        (np.zeros((2, 4, 4, 1), np.float32), True, "positive int"),
+        (np.zeros((2, 4, 4, 1), np.float32), 4, "rank bound"),  # code_dim is 3
+    ],
+)
+def test_bad_inputs_raise_clear_errors(x, k, match):
+    with pytest.raises(ValueError, match=match):
+        manifold.tangent_vectors(mlp_encoder(), x, k=k)
+
+
+def test_a_non_model_is_refused():
+    with pytest.raises(TypeError, match="encoder"):
+        manifold.tangent_vectors(lambda x: x, images(), k=1)
+    with pytest.raises(ValueError, match="batch_size"):
+        manifold.jacobian(mlp_encoder(), images(), batch_size=0)
+
+
+def test_tangent_figure_is_written_atomically(tmp_path):
+    from PIL import Image
+
+    path = manifold.save_tangent_figure(tmp_path / "fig" / "t.png", Wrapped(mlp_encoder()), images(2), k=3)
+    assert path == str(tmp_path / "fig" / "t.png")
+    with Image.open(path) as img:
+        assert img.format == "PNG" and img.width > img.height > 0  # 2 rows of 1 + 3 panels
+    assert os.listdir(tmp_path / "fig") == ["t.png"]  # no temp file left behind
+    with pytest.raises(ValueError, match="shape"):
+        manifold.save_tangent_figure(tmp_path / "bad.png", mlp_encoder(), images(2, side=5), k=1)
+    assert not os.path.exists(tmp_path / "bad.png")

@@ -1,0 +1,187 @@
+"""Training curves of a GAN: per-step losses, the critic's Wasserstein estimate, modes over time.
+
+`CurveLog` (a Keras callback used by ``training/train.py``) appends every step's own
+``d_loss``, ``g_loss`` and Wasserstein estimate to ``<run>/steps.csv`` and, every
+``probe_every`` steps, the mode coverage of fresh samples to ``<run>/probes.csv``:
+
+- ring8 / grid25: modes covered and % high-quality of ``generate(2500, seed=0)``;
+- mnist: digit classes covered by ``generate(1000, seed=0)`` (labels from mnist-classifier);
+- stacked_mnist: modes hit (of 1,000) by ``generate(2600, seed=0)``.
+
+`plot(run_dir, path)` draws the three panels into one PNG, shown in the model card.
+"""
+
+import csv
+import os
+import tempfile
+
+import keras
+import numpy as np
+
+STEP_KEYS = ("d_loss_step", "g_loss_step", "w_estimate_step")
+
+
+def mode_probe(dataset):
+    """A function model -> {"modes": int, "num_modes": int, ...} for a dataset, or None."""
+    from zoo.data import MIXTURES
+
+    if dataset in MIXTURES:
+        from zoo.eval.mixtures import mixture_metrics
+
+        def probe(model):
+            m = mixture_metrics(model.generate(2500, seed=0), dataset)
+            return {"modes": m["modes_covered"], "num_modes": m["num_modes"], "hq_percent": m["hq_percent"]}
+
+        return probe
+    if dataset in ("mnist", "stacked_mnist"):
+        from zoo.eval import features as F
+
+        try:
+            net = F.feature_network()
+        except Exception as e:  # noqa: BLE001 (no feature network: curves without modes)
+            print(f"Mode probe disabled: {e}", flush=True)
+            return None
+        if dataset == "mnist":
+            def probe(model):
+                labels = net.predict_labels(model.generate(1000, seed=0))
+                return {"modes": int(len(np.unique(labels))), "num_modes": 10}
+
+            return probe
+        from zoo.eval.stacked import stacked_modes
+
+        def probe(model):
+            return {"modes": stacked_modes(model, net, n=2600, seed=0)["modes_hit"], "num_modes": 1000}
+
+        return probe
+    return None
+
+
+class CurveLog(keras.callbacks.Callback):
+    """Append per-step losses to steps.csv and periodic mode probes to probes.csv.
+
+    Args:
+        run_dir: the run folder.
+        probe: model -> dict (see `mode_probe`), or None for no probes.
+        probe_every: steps between probes (default 200); also probed at every epoch end.
+        steps_per_epoch: to number steps globally across epochs (and resumed runs).
+        start: (epoch, step) the run resumes from.
+    """
+
+    def __init__(self, run_dir, probe=None, probe_every=200, steps_per_epoch=None, start=(0, 0)):
+        super().__init__()
+        self.steps_path = os.path.join(run_dir, "steps.csv")
+        self.probes_path = os.path.join(run_dir, "probes.csv")
+        self.probe, self.probe_every = probe, probe_every
+        self.steps_per_epoch = steps_per_epoch or 0
+        self.epoch, self.offset = start
+        self._first_epoch = start[0]
+
+    def _global(self, batch):
+        local = batch + 1 + (self.offset if self.epoch == self._first_epoch else 0)
+        return self.epoch * self.steps_per_epoch + local
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    @staticmethod
+    def _append(path, row):
+        new = not os.path.exists(path)
+        with open(path, "a", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=list(row))
+            if new:
+                w.writeheader()
+            w.writerow(row)
+
+    def _probe(self, step):
+        if self.probe is None:
+            return
+        res = self.probe(self.model)
+        self._append(self.probes_path, {"step": step, "epoch": self.epoch + 1, **res})
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        step = self._global(batch)
+        if any(k in logs for k in STEP_KEYS):
+            self._append(self.steps_path, {"step": step, "epoch": self.epoch + 1,
+                                           **{k[:-5]: float(logs[k]) for k in STEP_KEYS if k in logs}})
+        if self.probe_every and step % self.probe_every == 0:
+            self._probe(step)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self.steps_per_epoch:
+            return
+        step = (epoch + 1) * self.steps_per_epoch
+        if not self.probe_every or step % self.probe_every:
+            self._probe(step)
+
+
+def _read(path):
+    if not os.path.exists(path):
+        return {}
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        return {}
+    # A resumed run may log a step twice: keep the last row of each step.
+    by_step = {int(float(r["step"])): r for r in rows}
+    steps = sorted(by_step)
+    return {k: np.array([float(by_step[s][k]) for s in steps]) for k in rows[0] if by_step[steps[0]].get(k)}
+
+
+def _smooth(v, n):
+    if len(v) < n or n < 2:
+        return v
+    return np.convolve(v, np.ones(n) / n, mode="valid")
+
+
+def plot(run_dir, path, title=None):
+    """Draw steps.csv / probes.csv of a run into a PNG (atomic write); None when no steps were logged."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = _read(os.path.join(run_dir, "steps.csv"))
+    probes = _read(os.path.join(run_dir, "probes.csv"))
+    if not steps:
+        return None
+    n = max(1, len(steps["step"]) // 200)  # moving average over ~0.5% of the run
+    x = steps["step"][n - 1:] if n > 1 else steps["step"]
+    panels = 2 + bool(probes)
+    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 3.2), dpi=100)
+    ax = axes[0]
+    ax.plot(x, _smooth(steps["d_loss"], n), label="d_loss", lw=1)
+    ax.plot(x, _smooth(steps["g_loss"], n), label="g_loss", lw=1)
+    ax.set_xlabel("generator step")
+    ax.set_title("losses" + (f" (moving mean of {n})" if n > 1 else ""))
+    ax.legend()
+    ax = axes[1]
+    ax.plot(steps["step"], steps["w_estimate"], lw=0.5, alpha=0.35, color="#2ca02c")
+    ax.plot(x, _smooth(steps["w_estimate"], n), lw=1.2, color="#2ca02c")
+    ax.set_xlabel("generator step")
+    ax.set_title("critic's Wasserstein estimate\nE D(real) - E D(fake)")
+    if probes:
+        ax = axes[2]
+        ax.plot(probes["step"], probes["modes"], marker="o", ms=3)
+        ax.axhline(probes["num_modes"][0], color="#999999", ls="--", lw=1)
+        ax.set_ylim(0, probes["num_modes"][0] * 1.08)
+        ax.set_xlabel("generator step")
+        ax.set_title(f"modes covered (of {int(probes['num_modes'][0])})")
+        if "hq_percent" in probes:
+            twin = ax.twinx()
+            twin.plot(probes["step"], probes["hq_percent"], color="#d62728", lw=1, alpha=0.7)
+            twin.set_ylim(0, 105)
+            twin.set_ylabel("% high quality", color="#d62728")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    path = os.path.abspath(path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=os.path.dirname(path))
+    os.close(fd)
+    fig.savefig(tmp, format="png")
+    plt.close(fig)
+    from zoo.viz import _publish
+
+    _publish(tmp, path)
+    return path
