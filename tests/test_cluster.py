@@ -109,3 +109,9 @@ def test_bad_labels_and_models_raise_clear_errors():
     x, y = blobs(n_per=2)
     with pytest.raises(ValueError, match="length"):
         clustering_metrics(FirstPixel(), x, y[:-1], k=2)
+
+
+def test_zoo_cluster_is_the_module_and_calls_cluster():
+    x, _ = blobs(n_per=5)
+    assert zoo.cluster.cluster_accuracy is cluster_accuracy and zoo.cluster.nmi is nmi
+    np.testing.assert_array_equal(zoo.cluster(None, x, 3), zoo.cluster.cluster(None, x, 3))

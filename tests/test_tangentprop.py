@@ -245,3 +245,16 @@ def test_shipped_model_reproduces_its_card():
     assert all(len(r["test_accuracy"]) == 3 for row in table.values() for r in row.values())
     # The shipped weights are the 1,000-label, seed-0 run with the penalty.
     assert res["eval"]["test_accuracy"] == table["1000"]["tangentprop"]["test_accuracy"][0]
+
+
+def test_training_train_hands_tangentprop_to_its_own_driver(monkeypatch, capsys):
+    import training.tangentprop as TP
+    from training import train as T
+
+    calls = []
+    monkeypatch.setattr(TP, "main", lambda argv=None: calls.append(argv) or 0)
+    assert T.main(["tangentprop-mnist", "--out", "runs/x", "--no-install"]) == 0
+    assert calls == [["--out", "runs/x", "--no-install"]]
+    assert "python -m training.tangentprop" in capsys.readouterr().out
+    assert T.main(["tangentprop-mnist", "--epochs", "3"]) == 2  # no such option there: refused
+    assert calls == [["--out", "runs/x", "--no-install"]] and "--steps" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 import json
 import os
+import time
 
 import numpy as np
 import pytest
@@ -38,6 +39,8 @@ def test_resume_after_a_kill_continues_where_it_stopped(tmp_path, monkeypatch):
     real_hook = cb.StopOnNaN.on_train_batch_end
 
     def killed(self, batch, logs=None):
+        if batch == 4:
+            time.sleep(1.0)  # training time before the kill that the resumed run must still count
         if batch == 7:  # the 8th step of the first epoch
             raise KeyboardInterrupt
         real_hook(self, batch, logs)
@@ -47,10 +50,15 @@ def test_resume_after_a_kill_continues_where_it_stopped(tmp_path, monkeypatch):
         T.fit_with_checkpoints(g, ring(), 2, str(tmp_path), recipe, verbose=False)
     state = json.load(open(tmp_path / "checkpoint" / "state.json"))
     assert (state["epoch"], state["step"]) == (0, 6)  # last multiple of checkpoint_every
+    assert state["seconds"] >= 1.0
     monkeypatch.setattr(cb.StopOnNaN, "on_train_batch_end", real_hook)
 
     h = model()  # a fresh process would start from an untrained model
+    t0 = time.time()
     T.fit_with_checkpoints(h, ring(), 2, str(tmp_path), recipe, verbose=False)
+    resumed = time.time() - t0
+    # the reported time is the first run's (up to its checkpoint) plus the resumed run's
+    assert state["seconds"] <= T.training_seconds(str(tmp_path)) <= state["seconds"] + resumed + 0.05
     # 6 restored + 4 to finish epoch 1 + 10 of epoch 2: exactly one uninterrupted run's worth
     assert int(h.g_optimizer.iterations) == 20
     assert int(h.d_optimizer.iterations) == 20

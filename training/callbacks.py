@@ -25,12 +25,15 @@ class Checkpoint(keras.callbacks.Callback):
 
     Only a state whose losses and weights are all finite is saved, so the checkpoint on
     disk is always the last good one. Files are written to a temp name and renamed.
-    `restore()` returns (epoch, step) where training should continue.
+    `restore()` returns (epoch, step) where training should continue; `seconds` is then the
+    training time the checkpoint holds. `clock` (a function returning seconds) gives the total
+    training time to store with each save, so a resumed run still reports the time of all runs.
     """
 
-    def __init__(self, folder, every=200, start=(0, 0)):
+    def __init__(self, folder, every=200, start=(0, 0), clock=None):
         super().__init__()
-        self.folder, self.every = folder, every
+        self.folder, self.every, self.clock = folder, every, clock
+        self.seconds = 0.0
         self.epoch, self.step = start
         self._offset = start[1]  # steps already done in the first (resumed) epoch
         self.weights = os.path.join(folder, "last.weights.h5")
@@ -42,6 +45,7 @@ class Checkpoint(keras.callbacks.Callback):
         with open(self.state, encoding="utf-8") as f:
             state = json.load(f)
         model.load_weights(self.weights)
+        self.seconds = float(state.get("seconds", 0.0))
         return int(state["epoch"]), int(state["step"])
 
     def _save(self, epoch, step):
@@ -52,7 +56,10 @@ class Checkpoint(keras.callbacks.Callback):
         self.model.save_weights(tmp, overwrite=True)
         os.replace(tmp, self.weights)
         with open(self.state + ".tmp", "w", encoding="utf-8") as f:
-            json.dump({"epoch": epoch, "step": step, "time": time.time()}, f)
+            state = {"epoch": epoch, "step": step, "time": time.time()}
+            if self.clock is not None:
+                state["seconds"] = round(float(self.clock()), 1)
+            json.dump(state, f)
         os.replace(self.state + ".tmp", self.state)
         return True
 

@@ -45,6 +45,20 @@ _TOY_LIMITS = ["- A 2D toy problem: the numbers say how this recipe behaves on t
                "narrow modes (an exact sample of the mixture scores 98.9%)."]
 TOY = {"ring8": (_TOY_USE, _TOY_LIMITS), "grid25": (_TOY_USE, _TOY_LIMITS)}
 TASK = {"GAN": "unconditional-image-generation", "Classifier": "image-classification"}
+# Datasets whose cards say more than their family's text (used after TOY).
+_STACKED_USE = ("Teaching and research on mode collapse at scale: Stacked MNIST has 1,000 modes (one per "
+                "triple of digits), so how many of them the samples hit, and how evenly, is a direct "
+                "measure of collapse. Compare `dcgan-stacked-mnist` with `mbd-dcgan-stacked-mnist` (the "
+                "same DCGAN with minibatch discrimination) and the published numbers in "
+                "`benchmarks/modes.md`; watch the modes-over-training curve. Not for producing data that "
+                "is passed off as real, nor for any decision about people.")
+_STACKED_LIMITS = [
+    "- A short recipe (3 epochs) on 2 CPU cores: the samples are rough stacked digits, and a "
+    "collapsed run stays collapsed; the mode count is the result, not the sample grid.",
+    "- Modes are counted with `mnist-classifier` on each channel: a blurry channel still gets a "
+    "label, so a hit mode is not a clean sample of it.",
+]
+DATASET_TEXT = {"stacked_mnist": (_STACKED_USE, _STACKED_LIMITS)}
 
 # --- autoencoders (zoo/models/autoencoder.py, denoising.py, contractive.py, vae.py)
 _AE_USE = ("Teaching and research on representation learning: codes (`encode`) to visualise, cluster "
@@ -124,6 +138,25 @@ def _figures(spec):
     if spec.family not in reconstruction.FAMILIES or spec.status != "trained":
         return []
     return reconstruction.card_figures(spec.id, CARDS)
+
+
+def _clustering_section(ev):
+    """("Clustering the codes", table of cluster accuracy / NMI, codes vs pixels) or None."""
+    if "cluster_acc_kmeans_codes" not in ev:
+        return None
+    rows = ["| method | codes: accuracy | codes: NMI | pixels: accuracy | pixels: NMI |",
+            "| --- | --- | --- | --- | --- |"]
+    for method, name in (("kmeans", "k-means"), ("agglomerative", "Ward agglomerative")):
+        if f"cluster_acc_{method}_codes" in ev:
+            rows.append(f"| {name} | " + " | ".join(
+                f"{ev[f'{m}_{method}_{space}']:.3f}" for space in ("codes", "pixels") for m in ("cluster_acc", "nmi"))
+                + " |")
+    body = ("k = 10 clusters of the MNIST test split, on the model's codes (`encode`) and on the raw "
+            "pixels, compared with the digit labels (accuracy of the best one-to-one cluster-to-class "
+            "map; normalized mutual information). Reproduce with `zoo.cluster(model, x, 10, "
+            "method=\"kmeans\")` or `zoo.cluster.clustering_metrics(model, x, y)`; the protocol of each "
+            "number is in the table above.\n\n" + "\n".join(rows))
+    return "Clustering the codes", body
 
 
 def _yaml_metrics(metrics):
@@ -209,7 +242,8 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None):
         "",
         "## Intended use",
         "",
-        TOY[spec.dataset][0] if spec.dataset in TOY else INTENDED.get(spec.family, INTENDED["GAN"]),
+        {**DATASET_TEXT, **TOY}[spec.dataset][0] if spec.dataset in {**DATASET_TEXT, **TOY}
+        else INTENDED.get(spec.family, INTENDED["GAN"]),
         "",
         "## Training recipe",
         "",
@@ -224,7 +258,7 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None):
             f"- Final running losses: "
             + ", ".join(f"{k} {_fmt(v)}" for k, v in train.get("final", {}).items()
                        if not k.endswith("_step")) + ".",
-            f"- Wall time: {train.get('seconds_this_run', '?')} s on {train.get('hardware', 'CPU')} "
+            f"- Wall time: {train.get('seconds', train.get('seconds_this_run', '?'))} s on {train.get('hardware', 'CPU')} "
             "(2 cores).",
         ]
     lines += ["", "## Evaluation", ""]
@@ -249,13 +283,15 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None):
                   "training (see `training/curves.py` for the sample counts)."]
     # Sections stored in metrics.json ("card_sections": [[title, markdown], ...]) survive --card-only.
     stored = [tuple(sec) for sec in metrics.get("card_sections", [])]
-    for title, body in [*(extra_sections or []), *stored, *_figures(spec)]:
+    clustering = _clustering_section(ev)
+    for title, body in [*(extra_sections or []), *stored, *([clustering] if clustering else []), *_figures(spec)]:
         lines += ["", f"## {title}", "", body]
     lines += [
         "",
         "## Limitations",
         "",
-        *(TOY[spec.dataset][1] if spec.dataset in TOY else LIMITS.get(spec.family, LIMITS["GAN"])),
+        *({**DATASET_TEXT, **TOY}[spec.dataset][1] if spec.dataset in {**DATASET_TEXT, **TOY}
+          else LIMITS.get(spec.family, LIMITS["GAN"])),
         "- Weights are deterministic given the recipe only up to floating point "
         "non-determinism of the CPU kernels.",
         "",

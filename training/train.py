@@ -11,6 +11,7 @@ sha256 to ``zoo/checksums.py`` and the card to ``model_cards/<id>.md``.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -47,6 +48,8 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
     Per-step losses (GANs) go to ``run_dir/steps.csv``; `modes` (model -> dict of mode
     counts, see `training.curves.mode_probe`) is logged every ``recipe.probe_every`` steps.
     Returns the keras History logs of the last epoch. Raises `TrainingDiverged` on NaN.
+    The checkpoint's ``state.json`` keeps the training seconds of all runs so far
+    (`training_seconds`), counting the time before an interruption too.
     """
     if max_steps:
         ds = ds.take(max_steps)
@@ -56,13 +59,18 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
     epoch, step = probe.restore(model)
     if epoch or step:
         print(f"Resuming from {ckpt_dir}: epoch {epoch + 1}, step {step}.", flush=True)
+    t0, before = time.time(), probe.seconds
+
+    def clock():
+        return before + time.time() - t0
+
     nan = cb.StopOnNaN()
     logs = {}
 
     def run(dataset, first_epoch, last_epoch, start_step):
         cbs = [
             nan,  # first, so a NaN step is flagged before anything is saved
-            cb.Checkpoint(ckpt_dir, every=recipe.checkpoint_every, start=(first_epoch, start_step)),
+            cb.Checkpoint(ckpt_dir, every=recipe.checkpoint_every, start=(first_epoch, start_step), clock=clock),
             keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv"), append=True),
             curves.CurveLog(run_dir, modes, recipe.probe_every, steps, start=(first_epoch, start_step)),
         ]
@@ -86,6 +94,16 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
             f"kept in {ckpt_dir} and the model was restored from it."
         )
     return logs
+
+
+def training_seconds(run_dir):
+    """Training seconds over all runs of `run_dir` (resumes included) up to its last checkpoint,
+    or None when the checkpoint does not record them."""
+    try:
+        with open(os.path.join(run_dir, "checkpoint", "state.json"), encoding="utf-8") as f:
+            return json.load(f).get("seconds")
+    except (OSError, ValueError):
+        return None
 
 
 def _save_samples(model, spec, recipe, run_dir):
@@ -188,6 +206,7 @@ def train(model_id, epochs=None, out=None, do_install=True, max_steps=None, verb
         raise SystemExit(f"{model_id!r} has no training recipe in training/recipes.py.")
     recipe = RECIPES[model_id]
     epochs = epochs or recipe.epochs
+    recipe = dataclasses.replace(recipe, epochs=epochs)  # so describe() states what actually ran
     run_dir = os.path.abspath(out or os.path.join("runs", model_id))
     os.makedirs(run_dir, exist_ok=True)
     keras.utils.set_random_seed(recipe.seed)
@@ -206,6 +225,8 @@ def train(model_id, epochs=None, out=None, do_install=True, max_steps=None, verb
             "recipe": recipe.describe(),
             "final": {k_: float(v) for k_, v in logs.items() if not k_.endswith("_step")},
             "seconds_this_run": round(seconds, 1),
+            # all runs of this folder, resumes included (this run alone when unrecorded)
+            "seconds": training_seconds(run_dir) or round(seconds, 1),
             "hardware": "CPU",
         },
         **evaluate(model, spec, recipe),
@@ -224,6 +245,25 @@ def train(model_id, epochs=None, out=None, do_install=True, max_steps=None, verb
     return metrics
 
 
+# Ids whose weights come from an experiment with its own driver (python -m <module>).
+OWN_SCRIPT = {"tangentprop-mnist": "training.tangentprop"}
+
+
+def _hand_off(a):
+    """Run the own driver of an id in OWN_SCRIPT with the options that carry over."""
+    import importlib
+
+    module = OWN_SCRIPT[a.model_id]
+    if a.epochs or a.max_steps:
+        print(f"error: {a.model_id} is trained by `python -m {module}`, which has no --epochs / "
+              f"--max-steps; see `python -m {module} --help` (e.g. --steps for a smoke run).", file=sys.stderr)
+        return 2
+    argv = [*(["--out", a.out] if a.out else []), *(["--no-install"] if a.no_install else [])]
+    print(f"{a.model_id} is trained by its own experiment: python -m {module} {' '.join(argv)}".rstrip(),
+          flush=True)
+    return importlib.import_module(module).main(argv)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m training.train", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -237,6 +277,8 @@ def main(argv=None):
     p.add_argument("--evaluate-only", action="store_true",
                    help="evaluate the installed weights again, update metrics.json and the card")
     a = p.parse_args(argv)
+    if a.model_id in OWN_SCRIPT and not (a.card_only or a.evaluate_only):
+        return _hand_off(a)
     try:
         if a.card_only:
             redraw_card(a.model_id)

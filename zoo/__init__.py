@@ -15,9 +15,8 @@ __version__ = "0.1.0"
 from zoo import data  # noqa: E402
 from zoo.hub import ZooLoadError, WeightsNotAvailableError, load, push_to_hub, save_pretrained  # noqa: E402
 from zoo.registry import UnknownModelError, info, list_models  # noqa: E402
-# The function shadows the submodule as an attribute of the package: import its helpers with
-# `from zoo.cluster import cluster_accuracy, nmi, clustering_metrics`.
-from zoo.cluster import cluster  # noqa: E402
+# A callable module: zoo.cluster(model, x, k) clusters; zoo.cluster.nmi etc. are its helpers.
+from zoo import cluster  # noqa: E402
 
 __all__ = [
     "load",

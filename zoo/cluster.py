@@ -8,9 +8,14 @@ mutual information (Strehl & Ghosh 2002), and `clustering_metrics` gives both fo
 vs raw pixels on a labelled set (the numbers of an autoencoder's model card).
 
     labels = zoo.cluster(zoo.load("cae-mnist"), x, 10)            # (n,) int64 in 0..9
-    from zoo.cluster import cluster_accuracy, clustering_metrics
-    cluster_accuracy(y, labels)
+    zoo.cluster.cluster_accuracy(y, labels)
+    zoo.cluster.clustering_metrics(zoo.load("cae-mnist"), x, y)    # codes vs pixels
+
+`zoo.cluster` is this module, and calling it calls `cluster`.
 """
+
+import sys
+import types
 
 import numpy as np
 
@@ -190,3 +195,13 @@ def clustering_metrics(model, x, y, k=10, agglomerative_n=None, seed=0, batch_si
                 f"{how} of {what} of {which}; normalized mutual information with the "
                 "labels (arithmetic normalization)")
     return {"eval": ev, "protocol": proto}
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: ``zoo.cluster(model, x, k)`` is ``zoo.cluster.cluster(model, x, k)``."""
+
+    def __call__(self, model, x, k, method="kmeans", seed=0, batch_size=None):
+        return cluster(model, x, k, method=method, seed=seed, batch_size=batch_size)
+
+
+sys.modules[__name__].__class__ = _CallableModule

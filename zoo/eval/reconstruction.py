@@ -43,6 +43,13 @@ def mnist_test_images(n=N_TEST):
     return x[:n]
 
 
+def mnist_test_labels(n=N_TEST):
+    """The labels (int, (n,)) of the first n MNIST test images."""
+    from zoo import data
+
+    return np.asarray(data.arrays("mnist", "test")[1][:n])
+
+
 def binarize(x, seed=BINARIZE_SEED):
     """x_b = (u < x), u ~ U[0, 1) from numpy default_rng(seed): one stochastic binarization."""
     return (np.random.default_rng(seed).uniform(size=x.shape) < x).astype(np.float32)
@@ -140,6 +147,12 @@ def autoencoder_metrics(model, n=None):
                              f"samples per image from numpy default_rng({NLL_SEED}), mean over {binar}")
         proto["test_elbo"] = (f"ELBO in nats per image (higher is better), the mean of the same {_fmt(NLL_K)} "
                               f"log-weights log p(x_b, z) - log q(z|x_b) per image, mean over {binar}")
+    # Clustering the codes vs the raw pixels (k-means and Ward, k = 10 digit classes).
+    from zoo.cluster import clustering_metrics
+
+    cm = clustering_metrics(model, x, mnist_test_labels(n), k=10, inputs="MNIST test images")
+    ev.update(cm["eval"])
+    proto.update(cm["protocol"])
     return {"eval": ev, "protocol": proto}
 
 
