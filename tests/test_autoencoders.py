@@ -458,8 +458,9 @@ def test_shipped_metrics_are_what_the_card_says(model_id, test_digits):
     card = open(os.path.join(ROOT, "model_cards", f"{model_id}.md"), encoding="utf-8").read()
     for k in ("test_mse", "pca_mse"):
         assert f"| {k} | {ev[k]:.4f} | {proto[k]} |" in card
-    assert f"{model_id}-reconstructions.png" in card
-    assert os.path.exists(os.path.join(ROOT, "model_cards", f"{model_id}-reconstructions.png"))
+    for fig in ("reconstructions", "tangents"):
+        assert f"{model_id}-{fig}.png" in card
+        assert os.path.exists(os.path.join(ROOT, "model_cards", f"{model_id}-{fig}.png"))
     # Recompute the cheap metrics (the whole test split) and compare with metrics.json.
     m = zoo.load(model_id, compile=False)
     errs = m.reconstruction_errors(test_digits)

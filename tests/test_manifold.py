@@ -128,3 +128,21 @@ def test_tangent_figure_is_written_atomically(tmp_path):
     with pytest.raises(ValueError, match="shape"):
         manifold.save_tangent_figure(tmp_path / "bad.png", mlp_encoder(), images(2, side=5), k=1)
     assert not os.path.exists(tmp_path / "bad.png")
+
+
+def test_vae_tangents_are_those_of_the_posterior_mean(tmp_path):
+    import zoo
+    from zoo.models.vae import PRESETS, VAE
+
+    m = VAE(**PRESETS["tiny"])
+    x = np.random.default_rng(0).uniform(0, 1, (2, *m.image_shape)).astype(np.float32)
+    names = [w.path for w in m.weights]
+    v, s = manifold.tangent_vectors(m, x, k=2)
+    # Moving x along the leading tangent changes encode(x) (the posterior mean) at rate s.
+    eps = 1e-2
+    rate = np.linalg.norm(m.encode(x + eps * v[:, 0]) - m.encode(x - eps * v[:, 0]), axis=1) / (2 * eps)
+    np.testing.assert_allclose(rate, s[:, 0], rtol=2e-2)
+    # The code model is built on demand: the VAE's weights, and what it saves, do not change.
+    assert [w.path for w in m.weights] == names
+    m.save_pretrained(str(tmp_path / "vae"))
+    np.testing.assert_array_equal(zoo.load(str(tmp_path / "vae"), compile=False).encode(x), m.encode(x))

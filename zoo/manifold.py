@@ -24,10 +24,14 @@ _JACOBIAN_FNS = weakref.WeakKeyDictionary()  # encoder -> its traced Jacobian fu
 
 
 def _encoder(model):
-    """The keras Model mapping images to codes: `model.encoder`, or `model` itself."""
+    """The keras Model mapping images to codes: `model.code_encoder()` (a VAE: the posterior
+    mean), else `model.encoder`, or `model` itself."""
     import keras
 
-    enc = getattr(model, "encoder", None)
+    make = getattr(model, "code_encoder", None)
+    enc = make() if callable(make) and not isinstance(make, keras.Model) else None
+    if not isinstance(enc, keras.Model):
+        enc = getattr(model, "encoder", None)
     if isinstance(enc, keras.Model):
         return enc
     if isinstance(model, keras.Model):

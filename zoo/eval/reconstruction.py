@@ -164,6 +164,7 @@ def likelihood_metrics(model, x):
 
 # ----------------------------------------------------------------------------- card figures
 N_FIGURE = 16  # test images per figure row
+N_TANGENT_ROWS, N_TANGENTS = 4, 6  # tangent figure: test images (rows), vectors per image
 
 
 def reconstruction_figure(model, path, n=N_FIGURE):
@@ -212,4 +213,16 @@ def card_figures(model_id, folder):
     text += (", rows 5-8 between the prior codes of seeds (0, 1), (2, 3), (4, 5), (6, 7) "
              "(`interpolate(a, b, 10)`)." if hasattr(model, "sample_codes") else " (`interpolate(a, b, 10)`).")
     sections.append(("Interpolations", f"![interpolations of {model_id}]({inter})\n\n{text}"))
+    from zoo import manifold
+
+    tan = f"{model_id}-tangents.png"
+    manifold.save_tangent_figure(os.path.join(folder, tan), model, mnist_test_images(N_TANGENT_ROWS),
+                                 k=N_TANGENTS, title=model_id)
+    what = ("posterior mean" if hasattr(model, "log_likelihood") else "code")
+    sections.append(("Tangent vectors", (
+        f"![tangent vectors of {model_id}]({tan})\n\nThe first {N_TANGENT_ROWS} MNIST test images and the "
+        f"{N_TANGENTS} leading right-singular vectors of the Jacobian of the {what} with respect to the image "
+        f"(`zoo.manifold.tangent_vectors(model, x, k={N_TANGENTS})`; red +, blue -, s = singular value): "
+        "the input directions the code is most sensitive to, estimates of the tangent plane of the "
+        "digit manifold at x.")))
     return sections

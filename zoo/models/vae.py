@@ -221,6 +221,12 @@ class VAE(keras.Model):
     def call(self, images, training=False):
         return self.decoder(self.encoder(images, training=training)[0], training=training)
 
+    def code_encoder(self):
+        """keras Model image -> posterior mean: the code of `encode`, for `zoo.manifold` (its
+        Jacobian is that of the mean of q(z | x)). A method, built on each call: neither an
+        attribute nor a property, so Keras' saving never walks into it."""
+        return keras.Model(self.encoder.inputs, self.encoder.outputs[0], name="code_encoder")
+
     def encode(self, x, batch_size=1000):
         """Posterior means (n, code_dim) float32 of images in [0, 1] (grey images are fed as
         they are; training saw binarized ones). ``encoder(x)`` gives [mean, log_var]."""
