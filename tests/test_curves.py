@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 import zoo
@@ -63,3 +64,18 @@ def test_modes_table_matches_the_shipped_metrics():
     r = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "modes.py"), "--check"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
+
+
+def test_mixture_steps_benchmark_reports_coverage_per_interval(capsys):
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks",
+                        "mixture_steps.py")
+    spec = importlib.util.spec_from_file_location("mixture_steps", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["gan-ring8", "--gsteps", "4", "--every", "2", "--batch", "32"]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("gan-ring8 update")]
+    assert [ln.split()[2] for ln in lines] == ["2", "4"] and all("modes" in ln and "HQ" in ln for ln in lines)
+    with pytest.raises(SystemExit, match="not a GAN on a 2D mixture"):
+        mod.main(["dcgan-mnist"])
