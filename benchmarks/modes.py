@@ -121,8 +121,10 @@ def render():
         f"{MIXTURE_G_STEPS:,}); only the method differs.",
         "",
         f"Models meeting the targets: {meeting() or 'none yet'}. Where a variant covers the modes, its "
-        f"HQ % is still rising when these recipes stop at {MIXTURE_G_STEPS:,} generator updates (see the modes-over-"
-        "training panel of each card's curves); the papers train far longer (PacGAN: 400 epochs).",
+        f"HQ % grows while the learning rate is high and levels off as the cosine schedule anneals "
+        f"towards the end of the {MIXTURE_G_STEPS:,} generator updates (the modes-over-training panel of each card); a "
+        "longer schedule gets further (`python benchmarks/mixture_steps.py ID --gsteps N`), and the "
+        "papers train far longer (PacGAN: 400 epochs).",
         "",
     ]
     for dataset in ("grid25", "ring8"):

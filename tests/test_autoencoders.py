@@ -493,7 +493,10 @@ def test_shipped_vae_likelihood(test_digits):
     m = zoo.load("vae-mnist", compile=False)
     xb = R.binarize(test_digits)[:100]
     ll = m.log_likelihood(xb, k=R.NLL_K, seed=R.NLL_SEED)
-    assert np.all(np.isfinite(ll)) and 40 < -ll.mean() < 150
+    assert np.all(np.isfinite(ll)) and ll.shape == (100,)
+    # Golden: the mean NLL of these 100 images with the shipped weights (the card's number is the
+    # mean over all 10,000; recomputing it takes minutes, `python -m zoo evaluate vae-mnist`).
+    assert -ll.mean() == pytest.approx(86.1003, abs=0.05)
 
 
 @pytest.mark.slow

@@ -146,3 +146,24 @@ def test_vae_tangents_are_those_of_the_posterior_mean(tmp_path):
     assert [w.path for w in m.weights] == names
     m.save_pretrained(str(tmp_path / "vae"))
     np.testing.assert_array_equal(zoo.load(str(tmp_path / "vae"), compile=False).encode(x), m.encode(x))
+
+
+def test_a_failed_figure_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from zoo import viz
+
+    path = tmp_path / "f.png"
+    path.write_bytes(b"old")
+    fig = plt.figure()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(fig, "savefig", broken)
+    with pytest.raises(OSError, match="disk full"):
+        viz.save_figure(fig, path)
+    assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["f.png"]
+    assert not plt.fignum_exists(fig.number)  # closed even on failure

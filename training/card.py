@@ -259,7 +259,7 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None):
             + ", ".join(f"{k} {_fmt(v)}" for k, v in train.get("final", {}).items()
                        if not k.endswith("_step")) + ".",
             f"- Wall time: {train.get('seconds', train.get('seconds_this_run', '?'))} s on {train.get('hardware', 'CPU')} "
-            "(2 cores).",
+            "(2 cores)" + (f"; {train['seconds_note']}" if train.get("seconds_note") else "") + ".",
         ]
     lines += ["", "## Evaluation", ""]
     if ev:

@@ -13,7 +13,6 @@
 
 import csv
 import os
-import tempfile
 
 import keras
 import numpy as np
@@ -175,13 +174,6 @@ def plot(run_dir, path, title=None):
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    path = os.path.abspath(path)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=os.path.dirname(path))
-    os.close(fd)
-    fig.savefig(tmp, format="png")
-    plt.close(fig)
-    from zoo.viz import _publish
+    from zoo.viz import save_figure
 
-    _publish(tmp, path)
-    return path
+    return save_figure(fig, path)

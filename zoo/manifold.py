@@ -14,7 +14,6 @@ Classifier, NeurIPS) feed them to Tangent Prop (`zoo.models.tangentprop`).
 """
 
 import os
-import tempfile
 import weakref
 
 import numpy as np
@@ -184,7 +183,7 @@ def save_tangent_figure(path, model, x, k=5, title=None, batch_size=DEFAULT_BATC
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from zoo.viz import _publish
+    from zoo.viz import save_figure
 
     vecs, svals = tangent_vectors(model, x, k, batch_size)
     x = np.asarray(x, np.float32)
@@ -209,16 +208,4 @@ def save_tangent_figure(path, model, x, k=5, title=None, batch_size=DEFAULT_BATC
     fig.suptitle(f"{name + ': ' if name else ''}leading tangent vectors of the encoder Jacobian",
                  fontsize=8)
     fig.tight_layout()
-    path = os.path.abspath(os.fspath(path))
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=os.path.dirname(path))
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format="png")
-        _publish(tmp, path)  # chmod to the usual permissions, then os.replace
-    except BaseException:
-        os.remove(tmp)
-        raise
-    finally:
-        plt.close(fig)
-    return path
+    return save_figure(fig, path)

@@ -14,6 +14,32 @@ def _publish(tmp, path):
     os.replace(tmp, path)
 
 
+def _atomic_png(path, write):
+    """Call write(tmp) on a temp file beside `path`, then publish it as `path`; the temp file
+    is removed when writing fails, so `path` is either the old file or the complete new one."""
+    path = os.path.abspath(os.fspath(path))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=os.path.dirname(path))
+    os.close(fd)
+    try:
+        write(tmp)
+        _publish(tmp, path)
+    except BaseException:
+        os.remove(tmp)
+        raise
+    return path
+
+
+def save_figure(fig, path):
+    """Write a matplotlib figure as PNG atomically and close it; returns the absolute path."""
+    import matplotlib.pyplot as plt
+
+    try:
+        return _atomic_png(path, lambda tmp: fig.savefig(tmp, format="png"))
+    finally:
+        plt.close(fig)
+
+
 def image_grid(images, ncols=None, pad=2):
     """Tile images (n, H, W, C) in [0, 1] into one uint8 array (rows*H, cols*W, C|nothing)."""
     x = np.asarray(images, np.float32)
@@ -39,17 +65,7 @@ def save_png(path, array, scale=1):
     img = Image.fromarray(np.asarray(array, np.uint8))
     if scale != 1:
         img = img.resize((img.width * scale, img.height * scale), Image.NEAREST)
-    path = os.path.abspath(path)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=os.path.dirname(path))
-    os.close(fd)
-    try:
-        img.save(tmp, format="PNG")
-        _publish(tmp, path)
-    except BaseException:
-        os.remove(tmp)
-        raise
-    return path
+    return _atomic_png(path, lambda tmp: img.save(tmp, format="PNG"))
 
 
 def save_samples(path, samples, scale=2):
@@ -76,11 +92,4 @@ def save_scatter(path, points, reference=None, title=None):
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    path = os.path.abspath(path)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".png", dir=os.path.dirname(path))
-    os.close(fd)
-    fig.savefig(tmp, format="png")
-    plt.close(fig)
-    _publish(tmp, path)
-    return path
+    return save_figure(fig, path)
