@@ -49,8 +49,15 @@ def main(argv=None):
         raise SystemExit(f"{a.model_id} is not a GAN on a 2D mixture ({', '.join(data.MIXTURES)}).")
     cfg = dict(spec.config)
     for kv in a.set:
-        key, _, value = kv.partition("=")
-        cfg[key] = json.loads(value)
+        key, eq, value = kv.partition("=")
+        if key not in cfg and key not in GAN.__init__.__code__.co_varnames:
+            raise SystemExit(f"--set {kv!r}: {key!r} is not an option of the GAN family.")
+        try:
+            cfg[key] = json.loads(value) if eq else None
+        except ValueError:
+            raise SystemExit(f"--set {kv!r}: the value must be JSON, e.g. --set unroll_lr=0.005.") from None
+        if not eq:
+            raise SystemExit(f"--set {kv!r}: expected KEY=JSON, e.g. --set unroll_lr=0.005.")
     keras.utils.set_random_seed(a.seed)
     model = GAN(**cfg)
     k = cfg.get("n_critic", 1)

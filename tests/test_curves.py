@@ -79,3 +79,7 @@ def test_mixture_steps_benchmark_reports_coverage_per_interval(capsys):
     assert [ln.split()[2] for ln in lines] == ["2", "4"] and all("modes" in ln and "HQ" in ln for ln in lines)
     with pytest.raises(SystemExit, match="not a GAN on a 2D mixture"):
         mod.main(["dcgan-mnist"])
+    with pytest.raises(SystemExit, match="not an option"):
+        mod.main(["gan-ring8", "--set", "unroll_rate=0.1"])
+    with pytest.raises(SystemExit, match="must be JSON"):
+        mod.main(["gan-ring8", "--set", "unroll_lr=fast"])
