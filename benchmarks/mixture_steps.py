@@ -25,7 +25,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog="python benchmarks/mixture_steps.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("model_id", help="a mixture id, e.g. wgan-gp-grid25")
-    p.add_argument("--gsteps", type=int, default=15210, help="generator updates (default 15,210)")
+    p.add_argument("--gsteps", type=int, default=None,
+                   help="generator updates (default: the recipe's, training/recipes.py MIXTURE_G_STEPS)")
     p.add_argument("--every", type=int, default=5000, help="updates between evaluations")
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--alpha", type=float, default=0.02, help="final rate / initial rate")
@@ -42,12 +43,13 @@ def main(argv=None):
     from zoo import data, registry
     from zoo.eval.mixtures import SEEDS, mixture_metrics
     from zoo.models.gan import GAN
-    from training.recipes import adam_cosine, gan
+    from training.recipes import MIXTURE_G_STEPS, adam_cosine, gan
 
     spec = registry.get_spec(a.model_id)
     if spec.family != "GAN" or spec.dataset not in data.MIXTURES:
         raise SystemExit(f"{a.model_id} is not a GAN on a 2D mixture ({', '.join(data.MIXTURES)}).")
     cfg = dict(spec.config)
+    a.gsteps = a.gsteps or MIXTURE_G_STEPS[spec.dataset]
     for kv in a.set:
         key, eq, value = kv.partition("=")
         if key not in cfg and key not in GAN.__init__.__code__.co_varnames:

@@ -117,14 +117,13 @@ def render():
         "mode is covered when at least one HQ sample is nearest to it; KL is that of the HQ "
         "samples' mode histogram to uniform. Mean ± std over the 3 seeds. An exact sample of the "
         "mixture scores 98.9% HQ. All models of one dataset share the MLP sizes, the batch size, "
-        "the learning-rate schedule and the number of generator updates (`training/recipes.py`, "
-        f"{MIXTURE_G_STEPS:,}); only the method differs.",
+        "the learning-rate schedule and the number of generator updates (`training/recipes.py`: "
+        + ", ".join(f"{n:,} on {d}" for d, n in MIXTURE_G_STEPS.items()) + "); only the method differs.",
         "",
         f"Models meeting the targets: {meeting() or 'none yet'}. Where a variant covers the modes, its "
-        f"HQ % grows while the learning rate is high and levels off as the cosine schedule anneals "
-        f"towards the end of the {MIXTURE_G_STEPS:,} generator updates (the modes-over-training panel of each card); a "
-        "longer schedule gets further (`python benchmarks/mixture_steps.py ID --gsteps N`), and the "
-        "papers train far longer (PacGAN: 400 epochs).",
+        "HQ % grows while the learning rate is high and levels off as the cosine schedule anneals "
+        "(the modes-over-training panel of each card); a longer schedule gets further "
+        "(`python benchmarks/mixture_steps.py ID --gsteps N`).",
         "",
     ]
     for dataset in ("grid25", "ring8"):

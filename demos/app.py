@@ -124,48 +124,6 @@ def describe(model_id):
 
 
 # ----------------------------------------------------------------------------- codes
-PROJECT_STEPS = 150
-PROJECT_CANDIDATES = 256
-PRIOR_WEIGHT = 1e-3  # keeps a projected code from drifting far outside the N(0, I) codes of training
-
-
-@functools.lru_cache(maxsize=None)
-def _code_gradient(model):
-    import tensorflow as tf
-
-    @tf.function(reduce_retracing=True)
-    def grad(z, target):
-        with tf.GradientTape() as tape:
-            tape.watch(z)
-            x = model.generator(z, training=False)
-            n = tf.shape(z)[0]
-            err = tf.reduce_mean(tf.reshape(tf.square(x - target), [n, -1]), axis=1)
-            # Summed over the batch so each code gets the gradient of its own image only.
-            loss = tf.reduce_sum(err + PRIOR_WEIGHT * tf.reduce_mean(tf.square(z), axis=1))
-        return tape.gradient(loss, z)
-
-    return grad
-
-
-def project(model, images, steps=PROJECT_STEPS, seed=0):
-    """GAN inversion (Zhu et al. 2016, iGAN): per image, the code whose generated image is
-    nearest in squared error, by Adam on the code from the best of 256 random codes."""
-    import tensorflow as tf
-
-    x = np.asarray(images, np.float32)
-    pool = model.sample_codes(PROJECT_CANDIDATES, seed)
-    # Starting from the nearest of many codes avoids the poor local minima of a random start.
-    dist = ((model.decode(pool)[:, None] - x[None]) ** 2).reshape(len(pool), len(x), -1).mean(-1)
-    z = pool[dist.argmin(0)].copy()
-    grad, target = _code_gradient(model), tf.constant(x)
-    m, v, lr, b1, b2 = np.zeros_like(z), np.zeros_like(z), 0.05, 0.9, 0.999
-    for t in range(1, steps + 1):
-        g = grad(tf.constant(z), target).numpy()
-        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
-        z -= lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + 1e-8)
-    return z
-
-
 def encode(model, images):
     """Codes of images: the model's encoder when it has one, else GAN projection."""
     if hasattr(model, "encode"):
@@ -173,7 +131,7 @@ def encode(model, images):
         # A VAE encoder may return (mean, log-variance): the mean is the code to show.
         return np.asarray(codes[0] if isinstance(codes, (tuple, list)) else codes, np.float32)
     if hasattr(model, "generator"):
-        return project(model, images)
+        return model.project(images)
     raise user_error(f"{getattr(model, 'zoo_id', model.name)} has no encoder and no generator to project onto.")
 
 

@@ -32,6 +32,7 @@ def test_sample_writes_a_png_grid(tmp_path, capsys):
     (["sample", "dcgan-mnsit"], "Did you mean 'dcgan-mnist'"),
     (["sample", "dcgan-celeba"], "not published yet"),
     (["sample", "dcgan-mnist", "-n", "0"], "n must be an int"),
+    (["sample", "ae-mnist"], "reconstruct(x)"),
 ])
 def test_errors_are_one_line_messages(argv, msg, capsys, tmp_path):
     assert main(argv + ["-o", str(tmp_path / "x.png")]) == 2

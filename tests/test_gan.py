@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 import keras
 
+import zoo
+
 from zoo.models.gan import GAN, PRESETS
 
 
@@ -245,3 +247,52 @@ def test_unrolling_more_steps_changes_the_generator_update():
         g.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
         g.train_step(x)
     assert changed(outs[0].generator.get_weights(), outs[1].generator.get_weights())
+
+
+def test_unrolled_steps_are_the_discriminators_own_adam_steps():
+    # unroll_lr=None: the unrolled step continues D's Adam (moments, step count, rate), so one
+    # unrolled step lands exactly where D's real update then takes it.
+    import tensorflow as tf
+
+    x = np.random.default_rng(2).uniform(size=(8, 2)).astype(np.float32)
+    g = GAN(**dict(PRESETS["tiny-mlp"], unrolled_steps=1, seed=5))
+    assert g.unroll_lr is None
+    g.compile(d_optimizer=keras.optimizers.Adam(0.05, beta_1=0.5), g_optimizer=keras.optimizers.Adam(0.01))
+    for _ in range(3):  # non-zero moments, step count 3
+        g.train_step(x)
+    theta, _, (grads, _, _) = g._unrolled_critic(tf.constant(x), g._codes(8))
+    before = [v.numpy() for v in g.discriminator.trainable_variables]
+    g._apply_d(grads)
+    after = [v.numpy() for v in g.discriminator.trainable_variables]
+    assert changed(before, after)
+    for t, a in zip(theta, after):
+        np.testing.assert_allclose(np.asarray(t), a, rtol=1e-5, atol=1e-6)
+
+
+def test_unrolling_an_optimizer_it_cannot_follow_is_a_clear_error():
+    x = np.random.default_rng(2).uniform(size=(8, 2)).astype(np.float32)
+    g = GAN(**dict(PRESETS["tiny-mlp"], unrolled_steps=2))
+    g.compile(d_optimizer=keras.optimizers.RMSprop(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
+    with pytest.raises(ValueError, match="Adam"):
+        g.train_step(x)
+    with pytest.raises(ValueError, match="unroll_lr"):
+        GAN(**dict(PRESETS["tiny-mlp"], unrolled_steps=2, unroll_lr=-1.0))
+
+
+def test_project_finds_the_code_of_a_generated_example():
+    # Projection onto the generator: an example G made has a code, and Adam on the code from the
+    # best random start gets much closer to it than the start.
+    g = zoo.load("dcgan-mnist")
+    target = g.generate(3, seed=7)
+    start = g.project(target, steps=0)
+    codes = g.project(target, steps=100)
+    assert codes.shape == (3, g.latent_dim) and codes.dtype == np.float32
+    err = lambda c: float(((g.decode(c) - target) ** 2).mean())  # noqa: E731
+    assert err(codes) < 0.3 * err(start)
+    np.testing.assert_array_equal(start, g.project(target, steps=0))  # same seed, same start
+
+
+@pytest.mark.parametrize("bad", [np.zeros((2, 8, 8)), np.zeros((0, 8, 8, 1)), np.full((1, 8, 8, 1), np.nan)])
+def test_project_rejects_bad_examples(bad):
+    with pytest.raises(ValueError, match="shape|NaN"):
+        GAN(**PRESETS["tiny"]).project(bad)

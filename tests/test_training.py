@@ -127,3 +127,18 @@ def test_write_checksum_round_trips_through_python(tmp_path, monkeypatch):
 def test_cli_rejects_unknown_id(capsys):
     assert T.main(["dcgan-mnsit"]) == 1
     assert "Did you mean 'dcgan-mnist'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("model_id", registry.list_models(pretrained=True))
+def test_card_metadata_names_each_tag_once_and_the_right_task(model_id):
+    from huggingface_hub import ModelCard
+
+    path = os.path.join(card.CARDS, f"{model_id}.md")
+    data = ModelCard.load(path).data
+    assert len(data.tags) == len(set(data.tags)), data.tags
+    spec = registry.get_spec(model_id)
+    task = data.eval_results[0].task_type if data.eval_results else None
+    if spec.dataset in ("ring8", "grid25"):  # 2D points, not images
+        assert not any("image" in t for t in data.tags) and task == "other"
+    elif spec.family == "GAN":
+        assert "unconditional-image-generation" in data.tags and task == "unconditional-image-generation"

@@ -45,6 +45,16 @@ _TOY_LIMITS = ["- A 2D toy problem: the numbers say how this recipe behaves on t
                "narrow modes (an exact sample of the mixture scores 98.9%)."]
 TOY = {"ring8": (_TOY_USE, _TOY_LIMITS), "grid25": (_TOY_USE, _TOY_LIMITS)}
 TASK = {"GAN": "unconditional-image-generation", "Classifier": "image-classification"}
+
+
+def _tags(spec):
+    """Hub tags: zoo, the family and its own tags, once each; no image task for 2D points."""
+    tags = ["zoo", spec.family.lower(), *TAGS.get(spec.family, [])]
+    if spec.dataset in TOY:
+        tags = [t for t in tags if "image" not in t]
+    return list(dict.fromkeys(tags))
+
+
 # Datasets whose cards say more than their family's text (used after TOY).
 _STACKED_USE = ("Teaching and research on mode collapse at scale: Stacked MNIST has 1,000 modes (one per "
                 "triple of digits), so how many of them the samples hit, and how evenly, is a direct "
@@ -197,7 +207,7 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None):
         "library_name: keras",
         f"license: {spec.license}",
         "tags:",
-        *[f"  - {t}" for t in ["zoo", spec.family.lower(), *TAGS.get(spec.family, [])]],
+        *[f"  - {t}" for t in _tags(spec)],
         "datasets:",
         f"  - {ds}",
     ]
@@ -207,7 +217,7 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None):
             f"  - name: {model_id}",
             "    results:",
             "      - task:",
-            f"          type: {TASK.get(spec.family, 'other')}",
+            f"          type: {'other' if spec.dataset in TOY else TASK.get(spec.family, 'other')}",
             "        dataset:",
             f"          name: {ds}",
             f"          type: {ds}",

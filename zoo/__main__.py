@@ -33,7 +33,11 @@ def _cmd_sample(a):
 
     model = zoo.load(a.model, compile=False)
     if not hasattr(model, "generate"):
-        raise ValueError(f"{a.model} cannot generate samples.")
+        hint = ""
+        if hasattr(model, "reconstruct"):
+            hint = (f" It is an autoencoder: encode and reconstruct images in Python, e.g. "
+                    f"zoo.load({a.model!r}).reconstruct(x), or open the demo (python -m demos).")
+        raise ValueError(f"{a.model} cannot generate samples.{hint}")
     x = model.generate(a.n, seed=a.seed)
     path = viz.save_samples(a.output, x, scale=a.scale)
     print(f"Wrote {len(x)} samples of {a.model} (seed {a.seed}) to {path}")

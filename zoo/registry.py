@@ -117,8 +117,8 @@ _VARIANTS = {
     # id prefix: (config overrides, summary, paper)
     "gan": (dict(loss="minimax"), "GAN with the minimax loss log(1 - D(G(z)))", _GAN),
     "gan-ns": (dict(loss="non-saturating"), "GAN with the non-saturating loss -log D(G(z))", _GAN),
-    "unrolled-gan": (dict(loss="non-saturating", unrolled_steps=5, unroll_lr=0.05),
-                     "Unrolled GAN: G looks 5 discriminator steps ahead (non-saturating loss)",
+    "unrolled-gan": (dict(loss="non-saturating", unrolled_steps=5, unroll_lr=None),
+                     "Unrolled GAN: G looks 5 steps of D's own Adam ahead (non-saturating loss)",
                      "Metz, Poole, Pfau, Sohl-Dickstein 2017, Unrolled Generative Adversarial "
                      "Networks, arXiv:1611.02163"),
     "mbd-gan": (dict(loss="non-saturating", minibatch_kernels=8, minibatch_dim=4),

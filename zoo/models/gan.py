@@ -120,9 +120,11 @@ class GAN(keras.Model):
         minibatch_dim: C, dimension of each minibatch kernel (default 5).
         unrolled_steps: k; the generator's update backpropagates through k unrolled
             discriminator updates (Metz et al. 2016); 0 disables (default 0). The unrolled
-            updates are differentiable gradient steps of rate `unroll_lr` on a copy of D's
-            weights; D itself still takes only its own K updates per step.
-        unroll_lr: step size of the unrolled (surrogate) discriminator updates (default 1e-3).
+            updates are differentiable steps on a copy of D's weights; D itself still takes
+            only its own K updates per step.
+        unroll_lr: None (default) unrolls D's own optimizer: for Adam, its moments, step
+            count and current rate, as Metz et al. do; for SGD, its rate. A float makes the
+            unrolled updates plain gradient steps of that size instead.
         seed: seed of the training noise (default 0).
 
     Example:
@@ -147,7 +149,7 @@ class GAN(keras.Model):
         minibatch_kernels=0,
         minibatch_dim=5,
         unrolled_steps=0,
-        unroll_lr=1e-3,
+        unroll_lr=None,
         seed=0,
         **kwargs,
     ):
@@ -173,7 +175,10 @@ class GAN(keras.Model):
         if unrolled_steps and gp_weight:
             raise ValueError("unrolled_steps with a gradient penalty is not supported.")
         self.minibatch_kernels, self.minibatch_dim = int(minibatch_kernels), int(minibatch_dim)
-        self.unrolled_steps, self.unroll_lr = int(unrolled_steps), float(unroll_lr)
+        if unroll_lr is not None and not unroll_lr > 0:
+            raise ValueError(f"unroll_lr must be positive or None, got {unroll_lr!r}.")
+        self.unrolled_steps = int(unrolled_steps)
+        self.unroll_lr = None if unroll_lr is None else float(unroll_lr)
         self.seed = int(seed)
         mbd = dict(minibatch_kernels=self.minibatch_kernels, minibatch_dim=self.minibatch_dim)
         if architecture == "dcgan":
@@ -291,11 +296,16 @@ class GAN(keras.Model):
         return d_loss, L.wasserstein_estimate(real_s, fake_s)
 
     def _unrolled_critic(self, real, codes):
-        """D's weights after `unrolled_steps` differentiable gradient steps (Metz et al. 2016).
+        """D's weights after `unrolled_steps` differentiable updates (Metz et al. 2016).
 
         Called inside the generator's tape, so the generator's gradient flows through every
-        unrolled step (second-order terms included). D's variables are not changed here; the
-        gradient of the first step (on `real` and G(`codes`)) is returned for D's own update.
+        unrolled step (second-order terms included). The steps are those of D's own
+        optimizer (`unroll_lr=None`): Adam continues from its current moments, step count
+        and rate, with the second-moment normaliser held constant in the generator's
+        gradient (its square root has no derivative where a moment is 0); SGD uses its
+        rate. A float `unroll_lr` makes them plain gradient steps of that size. D's variables
+        are not changed here; the gradient of the first step (on `real` and G(`codes`)) is
+        returned for D's own update.
         """
         import tensorflow as tf
 
@@ -303,6 +313,7 @@ class GAN(keras.Model):
         d = self.discriminator
         theta = [tf.identity(v.value) for v in d.trainable_variables]
         frozen = [tf.identity(v.value) for v in d.non_trainable_variables]
+        step = self._unroll_update(d.trainable_variables)
         first = None
         for i in range(self.unrolled_steps):
             fake = self.generator(codes if i == 0 else self._codes(ops.shape(real)[0]), training=True)
@@ -315,8 +326,41 @@ class GAN(keras.Model):
             if first is None:
                 first = ([tf.stop_gradient(g) for g in grads], tf.stop_gradient(loss),
                          tf.stop_gradient(L.wasserstein_estimate(real_s, fake_s)))
-            theta = [t - self.unroll_lr * g for t, g in zip(theta, grads)]
+            theta = step(theta, grads, i)
         return theta, frozen, first
+
+    def _unroll_update(self, variables):
+        """The differentiable update `step(theta, grads, i)` of the unrolled critic."""
+        import tensorflow as tf
+
+        opt = self.d_optimizer
+        if self.unroll_lr is not None:
+            return lambda theta, grads, i: [t - self.unroll_lr * g for t, g in zip(theta, grads)]
+        if isinstance(opt, keras.optimizers.Adam) and not opt.amsgrad:
+            b1, b2, eps = float(opt.beta_1), float(opt.beta_2), float(opt.epsilon)
+            idx = [opt._get_variable_index(v) for v in variables]
+            moments = {"m": [tf.identity(opt._momentums[j].value) for j in idx],
+                       "v": [tf.identity(opt._velocities[j].value) for j in idx]}
+            t0 = ops.cast(opt.iterations, "float32")
+            lr = ops.cast(opt.learning_rate, "float32")
+
+            def adam(theta, grads, i):
+                t = t0 + float(i + 1)
+                alpha = lr * ops.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+                moments["m"] = [m + (g - m) * (1.0 - b1) for m, g in zip(moments["m"], grads)]
+                moments["v"] = [v + (tf.stop_gradient(g) ** 2 - v) * (1.0 - b2)
+                                for v, g in zip(moments["v"], grads)]
+                return [t_ - alpha * m / (ops.sqrt(v) + eps)
+                        for t_, m, v in zip(theta, moments["m"], moments["v"])]
+
+            return adam
+        if type(opt) is keras.optimizers.SGD and not opt.momentum:
+            lr = ops.cast(opt.learning_rate, "float32")
+            return lambda theta, grads, i: [t - lr * g for t, g in zip(theta, grads)]
+        raise ValueError(
+            f"unroll_lr=None unrolls the discriminator's own optimizer, which must be Adam (without "
+            f"amsgrad) or plain SGD; got {type(opt).__name__}. Pass a float unroll_lr for plain "
+            f"gradient steps instead.")
 
     def _g_step(self, n, real=None, first_codes=None):
         import tensorflow as tf
@@ -426,6 +470,50 @@ class GAN(keras.Model):
             x = zoo.load("dcgan-mnist").generate(64, seed=0)
         """
         return self.decode(self.sample_codes(n, seed), batch_size)
+
+    def project(self, images, steps=150, seed=0, candidates=256, prior_weight=1e-3, learning_rate=0.05):
+        """GAN inversion (Zhu et al. 2016, iGAN): per example, a code whose generated example is
+        nearest in squared error.
+
+        Starts from the nearest of `candidates` random codes (same seed, same start), which
+        avoids the poor local minima of a random start, then takes `steps` Adam steps on the
+        code. `prior_weight` x mean(c^2) keeps a code from drifting far outside the N(0, I)
+        codes of training. Returns float32 numpy (n, latent_dim).
+
+        Example:
+            c = zoo.load("dcgan-mnist").project(x_test[:8])   # then .decode(c)
+        """
+        import tensorflow as tf
+
+        x = np.asarray(images, np.float32)
+        if tuple(x.shape[1:]) != self.data_shape or len(x) == 0:
+            raise ValueError(f"images must have shape (n, {', '.join(map(str, self.data_shape))}) with n >= 1, "
+                             f"got {x.shape}.")
+        if not np.all(np.isfinite(x)):
+            raise ValueError("images contain NaN or infinite values.")
+        if not isinstance(steps, (int, np.integer)) or steps < 0:
+            raise ValueError(f"steps must be an int >= 0, got {steps!r}.")
+        pool = self.sample_codes(candidates, seed)
+        flat_pool, flat_x = self.decode(pool).reshape(len(pool), -1), x.reshape(len(x), -1)
+        dist = (flat_pool**2).sum(1)[:, None] - 2.0 * flat_pool @ flat_x.T  # + |x|^2, the same per column
+        z = keras.Variable(pool[dist.argmin(0)], name="codes")
+        if steps == 0:
+            return np.asarray(z.numpy(), np.float32)
+        opt = keras.optimizers.Adam(learning_rate, beta_1=0.9)
+        target, g = tf.constant(x), self.generator
+
+        @tf.function
+        def step():
+            with tf.GradientTape() as tape:
+                out = g(z.value, training=False)
+                err = tf.reduce_mean(tf.reshape(tf.square(out - target), [tf.shape(target)[0], -1]), axis=1)
+                # Summed over examples, so each code gets the gradient of its own example only.
+                loss = tf.reduce_sum(err + prior_weight * tf.reduce_mean(tf.square(z.value), axis=1))
+            opt.apply_gradients([(tape.gradient(loss, z.value), z)])
+
+        for _ in range(int(steps)):
+            step()
+        return np.asarray(z.numpy(), np.float32)
 
     def interpolate(self, seed_a, seed_b, steps=8):
         """Samples along the straight line between the codes of two seeds."""
