@@ -1,6 +1,6 @@
 """Mode coverage of a mixture GAN against the number of generator updates (not shipped weights).
 
-    python benchmarks/mixture_steps.py wgan-gp-grid25 --gsteps 50000 --every 5000 --b2 0.9
+    python benchmarks/mixture_steps.py wgan-gp-grid25 --gsteps 50000 --every 5000
     python benchmarks/mixture_steps.py gan-ring8 --gsteps 30000 --every 5000
 
 Builds the catalog id's untrained network (`--set key=json` overrides a config entry, e.g.
@@ -31,7 +31,8 @@ def main(argv=None):
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--alpha", type=float, default=0.02, help="final rate / initial rate")
     p.add_argument("--b1", type=float, default=0.5)
-    p.add_argument("--b2", type=float, default=0.999, help="Adam beta_2 (the WGAN-GP recipes use 0.9)")
+    p.add_argument("--b2", type=float, default=None,
+                   help="Adam beta_2 (default: the recipe's; 0.9 for WGAN-GP, 0.999 otherwise)")
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="override a config entry")
@@ -43,13 +44,15 @@ def main(argv=None):
     from zoo import data, registry
     from zoo.eval.mixtures import SEEDS, mixture_metrics
     from zoo.models.gan import GAN
-    from training.recipes import MIXTURE_G_STEPS, adam_cosine, gan
+    from training.recipes import MIXTURE_G_STEPS, RECIPES, adam_cosine, gan
 
     spec = registry.get_spec(a.model_id)
     if spec.family != "GAN" or spec.dataset not in data.MIXTURES:
         raise SystemExit(f"{a.model_id} is not a GAN on a 2D mixture ({', '.join(data.MIXTURES)}).")
     cfg = dict(spec.config)
     a.gsteps = a.gsteps or MIXTURE_G_STEPS[spec.dataset]
+    if a.b2 is None:
+        a.b2 = RECIPES[a.model_id].compile["g_optimizer"]["config"]["beta_2"]
     for kv in a.set:
         key, eq, value = kv.partition("=")
         if key not in cfg and key not in GAN.__init__.__code__.co_varnames:

@@ -5,7 +5,6 @@ import pytest
 import keras
 
 import zoo
-
 from zoo.models.gan import GAN, PRESETS
 
 
@@ -296,3 +295,10 @@ def test_project_finds_the_code_of_a_generated_example():
 def test_project_rejects_bad_examples(bad):
     with pytest.raises(ValueError, match="shape|NaN"):
         GAN(**PRESETS["tiny"]).project(bad)
+
+
+@pytest.mark.parametrize("kw,msg", [({"steps": -1}, "steps"), ({"steps": 2.5}, "steps"),
+                                    ({"candidates": 0}, "candidates")])
+def test_project_rejects_bad_options(kw, msg):
+    with pytest.raises(ValueError, match=msg):
+        GAN(**PRESETS["tiny"]).project(np.zeros((1, 8, 8, 1), np.float32), **kw)

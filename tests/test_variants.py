@@ -59,4 +59,3 @@ def test_every_shipped_mixture_model_samples_2d_points():
         x = zoo.load(model_id).generate(16, seed=3)
         assert x.shape == (16, 2) and x.dtype == np.float32 and np.all(np.isfinite(x))
         np.testing.assert_array_equal(x, zoo.load(model_id).generate(16, seed=3))
-

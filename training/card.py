@@ -55,7 +55,7 @@ def _tags(spec):
     return list(dict.fromkeys(tags))
 
 
-# Datasets whose cards say more than their family's text (used after TOY).
+# Datasets whose cards have their own (intended use, limitations) instead of their family's.
 _STACKED_USE = ("Teaching and research on mode collapse at scale: Stacked MNIST has 1,000 modes (one per "
                 "triple of digits), so how many of them the samples hit, and how evenly, is a direct "
                 "measure of collapse. Compare `dcgan-stacked-mnist` with `mbd-dcgan-stacked-mnist` (the "
@@ -68,7 +68,7 @@ _STACKED_LIMITS = [
     "- Modes are counted with `mnist-classifier` on each channel: a blurry channel still gets a "
     "label, so a hit mode is not a clean sample of it.",
 ]
-DATASET_TEXT = {"stacked_mnist": (_STACKED_USE, _STACKED_LIMITS)}
+DATASET_TEXT = {"stacked_mnist": (_STACKED_USE, _STACKED_LIMITS), **TOY}
 
 # --- autoencoders (zoo/models/autoencoder.py, denoising.py, contractive.py, vae.py)
 _AE_USE = ("Teaching and research on representation learning: codes (`encode`) to visualise, cluster "
@@ -252,13 +252,14 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None):
         "",
         "## Intended use",
         "",
-        {**DATASET_TEXT, **TOY}[spec.dataset][0] if spec.dataset in {**DATASET_TEXT, **TOY}
+        DATASET_TEXT[spec.dataset][0] if spec.dataset in DATASET_TEXT
         else INTENDED.get(spec.family, INTENDED["GAN"]),
         "",
         "## Training recipe",
         "",
         f"- Data: `{spec.dataset}` train split (`zoo.data.load(\"{spec.dataset}\", split=\"train\")`), "
-        "pixels scaled to [0, 1].",
+        + ("2D points, each mode a Gaussian (`zoo/data/mixtures.py`)." if spec.dataset in TOY
+           else "pixels scaled to [0, 1]."),
         f"- Architecture: `{json.dumps(spec.config)}`.",
         f"- Recipe: {recipe.describe() if recipe else 'none'}.",
         f"- Reproduce: `{REPRODUCE.get(model_id, 'python -m training.train ' + model_id)}`.",
@@ -300,7 +301,7 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None):
         "",
         "## Limitations",
         "",
-        *({**DATASET_TEXT, **TOY}[spec.dataset][1] if spec.dataset in {**DATASET_TEXT, **TOY}
+        *(DATASET_TEXT[spec.dataset][1] if spec.dataset in DATASET_TEXT
           else LIMITS.get(spec.family, LIMITS["GAN"])),
         "- Weights are deterministic given the recipe only up to floating point "
         "non-determinism of the CPU kernels.",

@@ -487,12 +487,13 @@ class GAN(keras.Model):
 
         x = np.asarray(images, np.float32)
         if tuple(x.shape[1:]) != self.data_shape or len(x) == 0:
-            raise ValueError(f"images must have shape (n, {', '.join(map(str, self.data_shape))}) with n >= 1, "
+            raise ValueError(f"examples must have shape (n, {', '.join(map(str, self.data_shape))}) with n >= 1, "
                              f"got {x.shape}.")
         if not np.all(np.isfinite(x)):
-            raise ValueError("images contain NaN or infinite values.")
-        if not isinstance(steps, (int, np.integer)) or steps < 0:
-            raise ValueError(f"steps must be an int >= 0, got {steps!r}.")
+            raise ValueError("examples contain NaN or infinite values.")
+        for name, value, low in (("steps", steps, 0), ("candidates", candidates, 1)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
         pool = self.sample_codes(candidates, seed)
         flat_pool, flat_x = self.decode(pool).reshape(len(pool), -1), x.reshape(len(x), -1)
         dist = (flat_pool**2).sum(1)[:, None] - 2.0 * flat_pool @ flat_x.T  # + |x|^2, the same per column
