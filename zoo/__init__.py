@@ -12,9 +12,11 @@ _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ ban
 
 __version__ = "0.1.0"
 
+from zoo import models  # noqa: E402,F401  (every family and its presets register themselves)
 from zoo import data  # noqa: E402
-from zoo.hub import ZooLoadError, WeightsNotAvailableError, load, push_to_hub, save_pretrained  # noqa: E402
+from zoo.hub import load, push_to_hub, save_pretrained  # noqa: E402
 from zoo.registry import UnknownModelError, info, list_models  # noqa: E402
+from zoo.saving import WeightsNotAvailableError, ZooLoadError  # noqa: E402
 # A callable module: zoo.cluster(model, x, k) clusters; zoo.cluster.nmi etc. are its helpers.
 from zoo import cluster  # noqa: E402
 

@@ -1,91 +1,42 @@
 """Resolve a model handle to files, load it safely, save and publish it.
 
 A handle is
-- a catalog id ("dcgan-mnist"): the weights bundled in ``zoo/pretrained/<id>/``,
-  checked against the sha256 in the catalog;
-- a local folder written by `save_pretrained` (``config.json`` + ``model.weights.h5``);
+- a catalog id ("dcgan-mnist"): the files bundled in ``zoo/pretrained/<id>/``, every one
+  checked against the sha256 the catalog pins (`zoo/checksums.py`);
+- a local folder written by `save_pretrained` (config.json records the sha256 of every file);
 - ``hf://org/repo[@revision]``: a Hugging Face Hub repo fetched with
   `huggingface_hub.snapshot_download` (its cache and ``HF_HUB_OFFLINE`` apply).
 
 Nothing in an artifact is executed: the config is JSON naming one of the zoo's own
-families, weights are HDF5 tensors, optimizers are deserialized in safe mode, and every
-weight file's sha256 is verified before Keras reads it.
+families (`zoo.registry.FAMILIES`), weights are HDF5 tensors, optimizers are Keras'
+built-ins deserialized in safe mode, and every file's sha256 is verified before it is read.
+Every failure is a `ZooLoadError` that names the file.
 """
 
-import hashlib
-import json
 import os
 import shutil
 import tempfile
 import warnings
 
-from zoo import registry
-from zoo.registry import CONFIG_FILE, METRICS_FILE, WEIGHTS_FILE
+from zoo import registry, saving
+from zoo.saving import (CONFIG_FILE, METRICS_FILE, WEIGHTS_FILE, WeightsNotAvailableError,  # noqa: F401
+                        ZooLoadError, sha256_file)
 
-FORMAT = "zoo"
-FORMAT_VERSION = 1
 HF_PREFIX = "hf://"
 HF_ALLOW_PATTERNS = [CONFIG_FILE, WEIGHTS_FILE, METRICS_FILE, "README.md", "*.png"]
-MAX_CONFIG_BYTES = 1_000_000
 
 
-class ZooLoadError(RuntimeError):
-    """A handle that cannot be turned into a trustworthy model."""
-
-
-class WeightsNotAvailableError(ZooLoadError):
-    """A catalog id whose weights are not published (yet)."""
-
-
-def sha256_file(path, chunk=1 << 20):
-    """Hex sha256 of a file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(chunk), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _verify(path, expected, where):
-    if not os.path.isfile(path):
-        raise ZooLoadError(f"Weight file {path} is missing ({where}).")
-    actual = sha256_file(path)
-    if actual != expected:
-        raise ZooLoadError(
-            f"Weight file {path} does not match its sha256 ({where}): expected {expected}, "
-            f"got {actual}. The file is corrupt, truncated or was modified; it was not loaded."
-        )
-
-
-def _read_config(folder):
-    path = os.path.join(folder, CONFIG_FILE)
-    if not os.path.isfile(path):
-        raise ZooLoadError(f"{folder} has no {CONFIG_FILE}; it is not a saved zoo model.")
-    if os.path.getsize(path) > MAX_CONFIG_BYTES:
-        raise ZooLoadError(f"{path} is implausibly large for a model config.")
-    try:
-        with open(path, encoding="utf-8") as f:
-            cfg = json.load(f)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise ZooLoadError(f"{path} is not valid JSON: {e}") from None
-    if not isinstance(cfg, dict) or cfg.get("format") != FORMAT:
-        raise ZooLoadError(f"{path} is not a zoo model config (missing format: {FORMAT!r}).")
-    if cfg.get("version", 0) > FORMAT_VERSION:
-        raise ZooLoadError(f"{path} has format version {cfg['version']}; upgrade zoo to read it.")
-    return cfg
-
-
-def _build(family, config, compile_config=None, compile=True, weights=None):
-    from zoo.models import FAMILIES
-
-    if family not in FAMILIES:  # only the zoo's own classes, never a name from the artifact
-        raise ZooLoadError(f"Unknown model family {family!r}; known: {sorted(FAMILIES)}.")
+def _build(family, config, compile_config=None, compile=True, weights=None, where="config.json"):
+    """A model of a registered family from its config (+ weights, + optimizers)."""
+    cls = registry.FAMILIES.get(family)
+    if cls is None:  # only the zoo's own classes, never a name from the artifact
+        raise ZooLoadError(f"{where}: unknown model family {family!r}; known: {sorted(registry.FAMILIES)}.")
     if not isinstance(config, dict):
-        raise ZooLoadError("The model config must be a JSON object.")
+        raise ZooLoadError(f"{where}: the model config must be a JSON object.")
     try:
-        model = FAMILIES[family].from_config(dict(config))
-    except (TypeError, ValueError) as e:
-        raise ZooLoadError(f"Cannot build a {family} from this config: {e}") from None
+        model = cls.from_config(dict(config))
+    except (TypeError, ValueError, KeyError, OverflowError, MemoryError) as e:
+        raise ZooLoadError(f"{where}: cannot build a {family} from this config: {e}") from None
     if weights:  # before compile: the file holds network weights only, no optimizer slots
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -97,33 +48,41 @@ def _build(family, config, compile_config=None, compile=True, weights=None):
         skipped = [str(w.message) for w in caught if "skipping" in str(w.message).lower()]
         if skipped:
             raise ZooLoadError(f"{weights} does not fit a {family} with this config: {skipped[0]}")
+        bad = saving.nonfinite_weights(model)
+        if bad:
+            raise ZooLoadError(f"{weights} holds NaN or infinite values (in {bad[0]}"
+                               f"{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}); it was not loaded.")
     if compile:
-        if compile_config:
-            if not isinstance(compile_config, dict):
-                raise ZooLoadError("compile_config must be a JSON object.")
-            model.compile_from_config(compile_config)
-        else:
-            model.compile()
+        try:
+            if compile_config:
+                model.compile_from_config(compile_config)
+            else:
+                model.compile()
+        except (TypeError, ValueError, KeyError) as e:
+            raise ZooLoadError(f"{where}: its compile_config cannot be restored: {e}") from None
     return model
 
 
-def load_folder(folder, expected_sha256=None, compile=True):
+def load_folder(folder, expected_sha256=None, compile=True, pinned=None):
     """Load a folder written by `save_pretrained`.
 
     Args:
         folder: the directory.
-        expected_sha256: trusted digest of the weights (the catalog's); by default the
-            digest recorded in config.json, which catches corruption and truncation.
+        expected_sha256: trusted digest of the weights file (default None).
         compile: restore the recipe's optimizers (default True).
+        pinned: trusted {file: sha256} of the folder's files, config.json included (the catalog's).
     """
-    cfg = _read_config(folder)
-    weights = os.path.join(folder, WEIGHTS_FILE)
-    expected = expected_sha256 or cfg.get("files", {}).get(WEIGHTS_FILE)
-    if not expected:
-        raise ZooLoadError(f"{folder}/{CONFIG_FILE} records no sha256 for {WEIGHTS_FILE}.")
-    _verify(weights, expected, "catalog" if expected_sha256 else CONFIG_FILE)
-    model = _build(cfg.get("family"), cfg.get("config"), cfg.get("compile_config"), compile, weights)
-    model.zoo_id = cfg.get("id")
+    pinned = dict(pinned or {})
+    if expected_sha256:
+        pinned[WEIGHTS_FILE] = expected_sha256
+    if CONFIG_FILE in pinned:  # check the config's own digest before trusting what it says
+        saving.verify(os.path.join(folder, CONFIG_FILE), pinned[CONFIG_FILE], "catalog")
+    cfg = saving.read_config(folder)
+    saving.verify_folder(folder, cfg, pinned or None)
+    where = os.path.join(folder, CONFIG_FILE)
+    model = _build(cfg["family"], cfg["config"], cfg.get("compile_config"), compile,
+                   os.path.join(folder, WEIGHTS_FILE), where)
+    model.zoo_id = cfg.get("id") if isinstance(cfg.get("id"), str) else None
     return model
 
 
@@ -149,7 +108,10 @@ def load(handle, pretrained=True, compile=True):
         x = g.generate(16, seed=0)
     """
     if not isinstance(handle, (str, os.PathLike)):
-        raise TypeError(f"A model handle is a str or path, got {type(handle).__name__}.")
+        raise TypeError(f"handle must be a model id, folder or hf:// address (str), got {type(handle).__name__}.")
+    for name, value in (("pretrained", pretrained), ("compile", compile)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, got {value!r}.")
     handle = os.fspath(handle)
     if handle.startswith(HF_PREFIX):
         from huggingface_hub import snapshot_download
@@ -157,91 +119,60 @@ def load(handle, pretrained=True, compile=True):
         repo, revision = parse_hf_handle(handle)
         folder = snapshot_download(repo_id=repo, revision=revision, allow_patterns=HF_ALLOW_PATTERNS)
         return load_folder(folder, compile=compile)
-    if os.path.isdir(handle):
+    if handle not in registry.REGISTRY and os.path.isdir(handle):
         return load_folder(handle, compile=compile)
     if handle not in registry.REGISTRY and (os.sep in handle or handle.startswith(".")):
         raise ZooLoadError(f"No model folder at {handle!r} (and it is not a catalog id).")
     spec = registry.get_spec(handle)
     if not pretrained:
-        model = _build(spec.family, spec.config, _recipe_compile_config(spec.id), compile)
+        recipe = spec.recipe.compile_config() if spec.recipe else None
+        model = _build(spec.family, spec.config, recipe, compile, where=f"catalog entry {spec.id}")
         model.zoo_id = spec.id
         return model
     if spec.status != "trained":
+        how = f"python -m {spec.trainer}" if spec.trainer else f"python -m training.train {spec.id}"
         raise WeightsNotAvailableError(
-            f"The weights of {spec.id!r} are not published yet. Train them with "
-            f"`python -m training.train {spec.id}` (dataset: {spec.dataset}), load a copy with "
-            f"zoo.load('hf://<org>/<repo>'), or use zoo.load({spec.id!r}, pretrained=False) "
-            "for the untrained model."
+            f"The weights of {spec.id!r} are not published yet. Train them with `{how}` "
+            f"(dataset: {spec.dataset}), load a copy with zoo.load('hf://<org>/<repo>'), or use "
+            f"zoo.load({spec.id!r}, pretrained=False) for the untrained model."
         )
-    model = load_folder(spec.pretrained_dir, expected_sha256=spec.weights[WEIGHTS_FILE], compile=compile)
+    model = load_folder(spec.pretrained_dir, compile=compile, pinned=spec.files)
     model.zoo_id = spec.id
     return model
 
 
-def _recipe_compile_config(model_id):
-    try:
-        from training.recipes import RECIPES
-    except ImportError:  # the library works without the training package
-        return None
-    recipe = RECIPES.get(model_id)
-    return recipe.compile_config() if recipe else None
+def _family_name(model):
+    name = type(model).__name__
+    if registry.FAMILIES.get(name) is not type(model):
+        raise TypeError(f"save_pretrained expects a zoo model, got {name}.")
+    return name
 
 
-def _atomic_replace_dir(tmp, directory):
-    """Move a finished temp dir onto `directory`, keeping the old one until the swap."""
-    old = None
-    if os.path.exists(directory):
-        old = directory.rstrip(os.sep) + ".old-" + os.path.basename(tmp)
-        os.rename(directory, old)
-    os.rename(tmp, directory)
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def save_pretrained(model, directory, metrics=None, model_id=None):
+def save_pretrained(model, directory, metrics=None, model_id=None, extra_files=None):
     """Write ``config.json`` + ``model.weights.h5`` (+ ``metrics.json``) into `directory`.
 
     Files are written into a temporary sibling folder that is renamed into place, so a
-    crash never leaves a half-written model. Optimizer state is not saved; the
-    optimizer *configs* are, so the loaded model is compiled like this one.
+    crash never leaves a half-written model; config.json records every file's sha256.
+    Optimizer state is not saved; the optimizer *configs* are, so the loaded model is
+    compiled like this one. Non-finite weights are refused.
 
     Example:
         g.save_pretrained("my-dcgan"); zoo.load("my-dcgan")
     """
-    from zoo.models import FAMILIES
+    family = _family_name(model)
+    bad = saving.nonfinite_weights(model)
+    if bad:
+        raise ValueError(f"The model holds NaN or infinite weights (in {bad[0]}); it was not saved.")
 
-    family = next((k for k, v in FAMILIES.items() if type(model) is v), None)
-    if family is None:
-        raise TypeError(f"save_pretrained expects a zoo model, got {type(model).__name__}.")
-    directory = os.path.abspath(os.fspath(directory))
-    parent = os.path.dirname(directory)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="." + os.path.basename(directory) + ".tmp-", dir=parent)
-    try:
+    def write_weights(path):
         # A fresh, uncompiled copy holds exactly the network weights (no optimizer slots).
         clone = type(model).from_config(model.get_config())
         clone.set_weights(model.get_weights())
-        weights = os.path.join(tmp, WEIGHTS_FILE)
-        clone.save_weights(weights)
-        cfg = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "id": model_id or getattr(model, "zoo_id", None),
-            "family": family,
-            "config": model.get_config(),
-            "compile_config": model.get_compile_config() or None,
-            "files": {WEIGHTS_FILE: sha256_file(weights)},
-        }
-        with open(os.path.join(tmp, CONFIG_FILE), "w", encoding="utf-8") as f:
-            json.dump(cfg, f, indent=2, sort_keys=True)
-        if metrics is not None:
-            with open(os.path.join(tmp, METRICS_FILE), "w", encoding="utf-8") as f:
-                json.dump(metrics, f, indent=2, sort_keys=True)
-        _atomic_replace_dir(tmp, directory)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return directory
+        clone.save_weights(path)
+
+    return saving.write_folder(directory, family, model.get_config(), write_weights,
+                               compile_config=model.get_compile_config() or None, metrics=metrics,
+                               model_id=model_id or getattr(model, "zoo_id", None), extra_files=extra_files)
 
 
 def push_to_hub(model, repo_id, token=None, private=False, commit_message=None, card_path=None):
@@ -255,16 +186,17 @@ def push_to_hub(model, repo_id, token=None, private=False, commit_message=None, 
     from huggingface_hub import HfApi
 
     model_id = getattr(model, "zoo_id", None)
-    metrics = registry.REGISTRY[model_id].metrics if model_id in registry.REGISTRY else None
+    spec = registry.REGISTRY.get(model_id)
+    metrics = spec.metrics if spec else None
+    card_path = card_path or (spec.card_path if spec else None)
+    extra = {}
+    if card_path and os.path.isfile(card_path):
+        extra["README.md"] = card_path
+        folder = os.path.dirname(card_path)
+        extra.update({n: os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".png")})
     api = HfApi(token=token)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = save_pretrained(model, os.path.join(tmp, "model"), metrics=metrics or None)
-        card_path = card_path or _card_path(model_id)
-        if card_path and os.path.isfile(card_path):
-            shutil.copy(card_path, os.path.join(folder, "README.md"))
-            for name in os.listdir(os.path.dirname(card_path)):
-                if model_id and name.startswith(model_id) and name.endswith(".png"):
-                    shutil.copy(os.path.join(os.path.dirname(card_path), name), folder)
+        folder = save_pretrained(model, os.path.join(tmp, "model"), metrics=metrics or None, extra_files=extra)
         api.create_repo(repo_id=repo_id, repo_type="model", private=private, exist_ok=True)
         return api.upload_folder(
             repo_id=repo_id,
@@ -274,8 +206,14 @@ def push_to_hub(model, repo_id, token=None, private=False, commit_message=None, 
         )
 
 
-def _card_path(model_id):
-    if not model_id:
-        return None
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return os.path.join(root, "model_cards", f"{model_id}.md")
+def copy_tree(src, dst):
+    """Copy a folder to `dst` atomically (a temporary sibling renamed into place)."""
+    tmp = tempfile.mkdtemp(prefix="." + os.path.basename(dst) + ".tmp-", dir=os.path.dirname(os.path.abspath(dst)))
+    try:
+        shutil.rmtree(tmp)
+        shutil.copytree(src, tmp)
+        saving.replace_dir(tmp, dst)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dst

@@ -1,8 +1,11 @@
-"""The catalog: model id -> `ModelSpec`.
+"""The catalog: families and their presets register here; this module only collects,
+lists and looks up.
 
-A spec names the family, the constructor arguments, the dataset, the weight files
-with their sha256 (from `zoo/checksums.py`, written when weights are installed),
-the paper and license, and whether trained weights are published.
+A leaf module (standard library only): every `ZooModel` subclass registers itself in
+`FAMILIES` when its class is defined, and each family's presets module
+(`zoo/models/<family>_presets.py`) calls `register_presets` with its catalog ids, its
+card text and its tiny presets for the conformance suite. `zoo.models` imports every
+family and presets module, so importing `zoo` fills the catalog.
 
 >>> import zoo
 >>> zoo.list_models("dcgan*")
@@ -15,12 +18,54 @@ import fnmatch
 import json
 import os
 
-from zoo.checksums import SHA256  # noqa: F401 (tests patch it)
+from zoo import checksums
 
 PRETRAINED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pretrained")
 WEIGHTS_FILE = "model.weights.h5"
 CONFIG_FILE = "config.json"
 METRICS_FILE = "metrics.json"
+CARD_FILE = "README.md"
+
+FAMILIES = {}  # family name -> ZooModel subclass (filled by ZooModel.__init_subclass__)
+REGISTRY = {}  # model id -> ModelSpec (filled by register_presets)
+CARDS = {}  # family name -> Card
+TINY = {}  # family name -> {preset name: constructor kwargs}: the conformance suite's models
+
+
+class UnknownModelError(KeyError):
+    """An id that is not in the catalog."""
+
+    def __str__(self):  # KeyError would quote the message
+        return self.args[0]
+
+
+class RegistrationError(ValueError):
+    """A family or preset that does not meet the catalog's rules (raised at import time)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Card:
+    """The text of a model card that is not measured.
+
+    Args:
+        intended: intended use (one paragraph).
+        limitations: list of "- ..." lines.
+        tags: Hub tags besides "zoo" and the family's name.
+        task: the Hub pipeline tag, e.g. "unconditional-image-generation" or "other".
+    """
+
+    intended: str
+    limitations: tuple
+    tags: tuple = ()
+    task: str = "other"
+
+    def __post_init__(self):
+        if not (isinstance(self.intended, str) and self.intended.strip()):
+            raise RegistrationError("A card needs its intended-use text.")
+        if not self.limitations or not all(isinstance(s, str) and s.strip() for s in self.limitations):
+            raise RegistrationError("A card needs at least one limitation.")
+        object.__setattr__(self, "limitations", tuple(self.limitations))
+        object.__setattr__(self, "tags", tuple(self.tags))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,14 +74,18 @@ class ModelSpec:
 
     Args:
         id: the model id, e.g. "dcgan-mnist".
-        family: key of `zoo.models.FAMILIES`, e.g. "GAN".
+        family: name of the family class, e.g. "GAN".
         config: constructor arguments of the family class (JSON-able).
         dataset: dataset name in `zoo.data` (or a tfds name).
         summary: one line for listings.
         paper: citation of the method.
         license: license of the weights (default "apache-2.0").
-        tasks: what the demo and CLI can do with it (default ("generate",)).
-        recipe: id of the training recipe in `training/recipes.py` (default: the id).
+        recipe: how `python -m training.train ID` trains it (`zoo.recipes.Recipe`, default None).
+        primary_metric: (key in metrics.json's "eval", "max" | "min"): the number an install
+            must not make worse (default None: any install needs --force).
+        paper_numbers: {metric: "the paper's number and protocol"} for the card (default {}).
+        intended, limitations: card text of this id replacing its family's (default None).
+        trainer: module that trains this id instead of `training.train` (default None).
     """
 
     id: str
@@ -46,13 +95,46 @@ class ModelSpec:
     summary: str
     paper: str
     license: str = "apache-2.0"
-    tasks: tuple = ("generate",)
+    recipe: object = None
+    primary_metric: tuple = None
+    paper_numbers: dict = dataclasses.field(default_factory=dict)
+    intended: str = None
+    limitations: tuple = None
+    trainer: str = None
+
+    @property
+    def family_class(self):
+        return FAMILIES[self.family]
+
+    @property
+    def capabilities(self):
+        """The capability names of its family, e.g. ("generate", "interpolate")."""
+        return self.family_class.capability_names()
+
+    tasks = capabilities  # the demo's and the CLI's word for them
+
+    @property
+    def card(self):
+        """Its family's `Card` with this id's own intended use / limitations."""
+        card = CARDS[self.family]
+        return dataclasses.replace(card, intended=self.intended or card.intended,
+                                   limitations=tuple(self.limitations or card.limitations))
+
+    @property
+    def files(self):
+        """{filename: sha256} of the published files ({} when none)."""
+        return dict(checksums.FILES.get(self.id, {}))
 
     @property
     def weights(self):
-        """{filename: sha256} of the published weight files ({} when none)."""
-        sha = SHA256.get(self.id)
+        """{weights filename: sha256} ({} when not published)."""
+        sha = self.files.get(WEIGHTS_FILE)
         return {WEIGHTS_FILE: sha} if sha else {}
+
+    @property
+    def version(self):
+        """Version of the published weights (bumped by every install; 0 when none)."""
+        return int(checksums.VERSIONS.get(self.id, 0))
 
     @property
     def status(self):
@@ -64,6 +146,11 @@ class ModelSpec:
         return os.path.join(PRETRAINED_DIR, self.id)
 
     @property
+    def card_path(self):
+        """Path of the model card (README.md in the id's package folder)."""
+        return os.path.join(self.pretrained_dir, CARD_FILE)
+
+    @property
     def metrics(self):
         """Contents of the model's metrics.json ({} when absent)."""
         path = os.path.join(self.pretrained_dir, METRICS_FILE)
@@ -73,181 +160,45 @@ class ModelSpec:
             return json.load(f)
 
 
-_DCGAN = "Radford, Metz, Chintala 2016, Unsupervised Representation Learning with Deep Convolutional GANs, arXiv:1511.06434"
+def register_family(cls):
+    """Record a family class under its name (called by `ZooModel.__init_subclass__`)."""
+    name = cls.__name__
+    if name in FAMILIES and FAMILIES[name].__module__ != cls.__module__:
+        raise RegistrationError(f"Two families are named {name!r}: {FAMILIES[name].__module__} "
+                                f"and {cls.__module__}.")
+    FAMILIES[name] = cls
+    return cls
 
-_SPECS = [
-    ModelSpec(
-        id="dcgan-mnist",
-        family="GAN",
-        config=dict(architecture="dcgan", data_shape=[28, 28, 1], latent_dim=64,
-                    g_filters=64, d_filters=64, loss="non-saturating", n_critic=1),
-        dataset="mnist",
-        summary="DCGAN on MNIST digits (28x28, non-saturating loss)",
-        paper=_DCGAN,
-        license="cc-by-sa-3.0",  # follows the MNIST license
-    ),
-    ModelSpec(
-        id="dcgan-celeba",
-        family="GAN",
-        config=dict(architecture="dcgan", data_shape=[64, 64, 3], latent_dim=100,
-                    g_filters=64, d_filters=64, loss="non-saturating", n_critic=1),
-        dataset="celeb_a",
-        summary="DCGAN on CelebA faces (64x64); recipe only, train with tensorflow-datasets",
-        paper=_DCGAN,
-        license="other",  # CelebA is for non-commercial research only
-    ),
-    ModelSpec(
-        id="mnist-classifier",
-        family="Classifier",
-        config=dict(input_shape=[28, 28, 1], num_classes=10, filters=32, blocks=2,
-                    convs_per_block=2, units=128, dropout=0.5, batch_norm=True,
-                    translate=0.08, rotate=0.025),
-        dataset="mnist",
-        summary="MNIST digit classifier (small CNN); the feature network of FID/KID and mode counts",
-        paper="LeCun, Bottou, Bengio, Haffner 1998, Gradient-Based Learning Applied to Document "
-              "Recognition; used as the feature network of Heusel et al. 2017 (FID), arXiv:1706.08500",
-        license="cc-by-sa-3.0",  # follows the MNIST license
-        tasks=("classify",),
-    ),
-]
 
-# --- the GAN variants of the mode-collapse comparison (issue: "Mode collapse and its cures")
-_GAN = "Goodfellow et al. 2014, Generative Adversarial Nets, arXiv:1406.2661"
-_VARIANTS = {
-    # id prefix: (config overrides, summary, paper)
-    "gan": (dict(loss="minimax"), "GAN with the minimax loss log(1 - D(G(z)))", _GAN),
-    "gan-ns": (dict(loss="non-saturating"), "GAN with the non-saturating loss -log D(G(z))", _GAN),
-    "unrolled-gan": (dict(loss="non-saturating", unrolled_steps=5, unroll_lr=None),
-                     "Unrolled GAN: G looks 5 steps of D's own Adam ahead (non-saturating loss)",
-                     "Metz, Poole, Pfau, Sohl-Dickstein 2017, Unrolled Generative Adversarial "
-                     "Networks, arXiv:1611.02163"),
-    "mbd-gan": (dict(loss="non-saturating", minibatch_kernels=8, minibatch_dim=4),
-                "GAN with minibatch discrimination in D (non-saturating loss)",
-                "Salimans et al. 2016, Improved Techniques for Training GANs, arXiv:1606.03498"),
-    "wgan-gp": (dict(loss="wasserstein", n_critic=5, gp_weight=0.1),
-                "WGAN-GP: Wasserstein critic with gradient penalty, 5 critic steps",
-                "Gulrajani et al. 2017, Improved Training of Wasserstein GANs, arXiv:1704.00028"),
-}
-_MIXTURE_NET = {"ring8": dict(latent_dim=16, units=128, depth=3),
-                "grid25": dict(latent_dim=16, units=128, depth=3)}
-for _data, _net in _MIXTURE_NET.items():
-    for _prefix, (_over, _summary, _paper) in _VARIANTS.items():
-        _SPECS.append(ModelSpec(
-            id=f"{_prefix}-{_data}", family="GAN",
-            config=dict(architecture="mlp", data_shape=[2], **_net, **_over),
-            dataset=_data, summary=f"{_summary}, on the 2D mixture {_data}", paper=_paper,
-        ))
+def register_presets(family, specs, card, tiny):
+    """Register a family's catalog ids, card text and tiny presets.
 
-_WGAN = "Arjovsky, Chintala, Bottou 2017, Wasserstein GAN, arXiv:1701.07875"
-_DIGITS = dict(architecture="dcgan", latent_dim=64, g_filters=64, d_filters=64)
-_SPECS += [
-    ModelSpec(
-        id="wgan-mnist", family="GAN",
-        config=dict(data_shape=[28, 28, 1], **_DIGITS, loss="wasserstein", n_critic=5, clip_value=0.01),
-        dataset="mnist", summary="WGAN with weight clipping (tau 0.01, 5 critic steps) on MNIST",
-        paper=_WGAN, license="cc-by-sa-3.0",
-    ),
-    ModelSpec(
-        id="wgan-gp-mnist", family="GAN",
-        config=dict(data_shape=[28, 28, 1], **_DIGITS, loss="wasserstein", n_critic=5, gp_weight=10.0),
-        dataset="mnist", summary="WGAN-GP (lambda 10, 5 critic steps, no batch norm in the critic) on MNIST",
-        paper=_VARIANTS["wgan-gp"][2], license="cc-by-sa-3.0",
-    ),
-    ModelSpec(
-        id="lsgan-mnist", family="GAN",
-        config=dict(data_shape=[28, 28, 1], **_DIGITS, loss="least-squares"),
-        dataset="mnist", summary="LSGAN (least-squares loss, a-b-c = 0-1-1) on MNIST",
-        paper="Mao et al. 2017, Least Squares Generative Adversarial Networks, arXiv:1611.04076",
-        license="cc-by-sa-3.0",
-    ),
-    ModelSpec(
-        id="dcgan-stacked-mnist", family="GAN",
-        config=dict(data_shape=[28, 28, 3], **_DIGITS, loss="non-saturating"),
-        dataset="stacked_mnist", summary="DCGAN on Stacked MNIST (3 digits as RGB channels, 1,000 modes)",
-        paper=_DCGAN, license="cc-by-sa-3.0",
-    ),
-    ModelSpec(
-        id="mbd-dcgan-stacked-mnist", family="GAN",
-        config=dict(data_shape=[28, 28, 3], **_DIGITS, loss="non-saturating",
-                    minibatch_kernels=32, minibatch_dim=4),  # T: 6,272 x 128, within the 8 MB budget
-        dataset="stacked_mnist",
-        summary="The Stacked MNIST DCGAN with minibatch discrimination in D (1,000 modes)",
-        paper=_VARIANTS["mbd-gan"][2], license="cc-by-sa-3.0",
-    ),
-]
-
-# --- autoencoders (issue: "Autoencoders and manifold learning"); 32-d codes, 512-256 MLPs
-_AE = dict(architecture="dense", input_shape=[28, 28, 1], code_dim=32, units=[512, 256])
-_AE_PAPER = ("Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, "
-             "Science 313(5786):504-507")
-_SPECS += [
-    ModelSpec(
-        id="ae-mnist", family="Autoencoder", config=dict(_AE, output="bernoulli"), dataset="mnist",
-        summary="Autoencoder on MNIST: MLP 784-512-256-32, sigmoid outputs, cross-entropy loss",
-        paper=_AE_PAPER, license="cc-by-sa-3.0", tasks=("reconstruct", "interpolate"),
-    ),
-    ModelSpec(
-        id="ae-gaussian-mnist", family="Autoencoder", config=dict(_AE, output="gaussian"), dataset="mnist",
-        summary="Autoencoder on MNIST: MLP 784-512-256-32, linear outputs, squared-error loss",
-        paper=_AE_PAPER, license="cc-by-sa-3.0", tasks=("reconstruct", "interpolate"),
-    ),
-    ModelSpec(
-        id="convae-mnist", family="Autoencoder",
-        # 16-32 channels: the transposed convolutions at 14x14 and 28x28 dominate the CPU time.
-        config=dict(architecture="conv", input_shape=[28, 28, 1], code_dim=32, filters=[16, 32],
-                    output="bernoulli"),
-        dataset="mnist",
-        summary="Convolutional autoencoder on MNIST: strided convolutions down, transposed "
-                "convolutions up, 32-d code",
-        paper="Masci, Meier, Ciresan, Schmidhuber 2011, Stacked Convolutional Auto-Encoders for "
-              "Hierarchical Feature Extraction, ICANN",
-        license="cc-by-sa-3.0", tasks=("reconstruct", "interpolate"),
-    ),
-    ModelSpec(
-        id="dae-mnist", family="DenoisingAutoencoder",
-        config=dict(_AE, output="bernoulli", noise="gaussian", noise_level=0.5), dataset="mnist",
-        summary="Denoising autoencoder on MNIST: Gaussian noise (std 0.5) in, clean digit out",
-        paper="Vincent, Larochelle, Bengio, Manzagol 2008, Extracting and Composing Robust Features "
-              "with Denoising Autoencoders, ICML",
-        license="cc-by-sa-3.0", tasks=("reconstruct", "denoise", "interpolate"),
-    ),
-    ModelSpec(
-        id="cae-mnist", family="ContractiveAutoencoder",
-        # The paper's one-layer sigmoid encoder (closed-form penalty) with the other AEs' decoder.
-        config=dict(architecture="dense", input_shape=[28, 28, 1], code_dim=32, units=[],
-                    decoder_units=[256, 512], output="bernoulli", code_activation="sigmoid", contraction=1.0),
-        dataset="mnist",
-        summary="Contractive autoencoder on MNIST: one sigmoid layer 784-32, loss reconstruction + "
-                "||dc/dx||_F^2",
-        paper="Rifai, Vincent, Muller, Glorot, Bengio 2011, Contractive Auto-Encoders: Explicit "
-              "Invariance During Feature Extraction, ICML",
-        license="cc-by-sa-3.0", tasks=("reconstruct", "interpolate"),
-    ),
-    ModelSpec(
-        id="vae-mnist", family="VAE", config=dict(_AE, binarize=True), dataset="mnist",
-        summary="Variational autoencoder on dynamically binarized MNIST: 32-d Gaussian code, "
-                "Bernoulli pixels",
-        paper="Kingma & Welling 2014, Auto-Encoding Variational Bayes, arXiv:1312.6114; NLL by the "
-              "importance-weighted bound of Burda, Grosse, Salakhutdinov 2016, arXiv:1509.00519",
-        license="cc-by-sa-3.0", tasks=("generate", "reconstruct", "interpolate"),
-    ),
-]
-
-# --- Tangent Prop (issue: "Autoencoders and manifold learning"): tangents from cae-mnist
-_SPECS.append(ModelSpec(
-    id="tangentprop-mnist", family="TangentPropClassifier",
-    config=dict(input_shape=[28, 28, 1], num_classes=10, architecture="cnn", filters=16, units=128,
-                dropout=0.5, penalty_weight=10.0, scores="probabilities"),  # chosen on validation
-    dataset="mnist",
-    summary="Small CNN trained on 1,000 MNIST labels with the Tangent Prop penalty along the "
-            "tangent vectors of cae-mnist",
-    paper="Simard, Victorri, LeCun, Denker 1992, Tangent Prop - A formalism for specifying selected "
-          "invariances in an adaptive network, NeurIPS 4; tangents from a contractive autoencoder as in "
-          "Rifai, Dauphin, Vincent, Bengio, Muller 2011, The Manifold Tangent Classifier, NeurIPS 24",
-    license="cc-by-sa-3.0", tasks=("classify",),
-))
-
-REGISTRY = {s.id: s for s in _SPECS}
+    Args:
+        family: the family class (a registered `ZooModel` subclass).
+        specs: iterable of `ModelSpec` whose `family` is that class's name.
+        card: the family's `Card`; required, so no id ever gets another family's text.
+        tiny: {name: constructor kwargs} of small models (8x8 or 16x16 inputs, 4-8 filters)
+            that the conformance suite builds, trains two steps, saves and reloads.
+    """
+    name = family.__name__
+    if FAMILIES.get(name) is not family:
+        raise RegistrationError(f"{name} is not a registered family (subclass zoo.models.base.ZooModel).")
+    if not isinstance(card, Card):
+        raise RegistrationError(f"{name}: register_presets needs the family's Card (intended use, "
+                                "limitations, tags, task).")
+    if not tiny:
+        raise RegistrationError(f"{name}: register_presets needs at least one tiny preset.")
+    CARDS[name] = card
+    TINY[name] = {k: dict(v) for k, v in tiny.items()}
+    for spec in specs:
+        if spec.family != name:
+            raise RegistrationError(f"{spec.id}: registered by {name} but names family {spec.family!r}.")
+        if spec.id in REGISTRY and REGISTRY[spec.id] != spec:
+            raise RegistrationError(f"Model id {spec.id!r} is registered twice.")
+        if spec.primary_metric is not None and (len(spec.primary_metric) != 2
+                                                or spec.primary_metric[1] not in ("max", "min")):
+            raise RegistrationError(f"{spec.id}: primary_metric must be (key, 'max' | 'min').")
+        REGISTRY[spec.id] = spec
 
 
 def closest_ids(model_id, n=3):
@@ -255,17 +206,12 @@ def closest_ids(model_id, n=3):
     return difflib.get_close_matches(str(model_id), list(REGISTRY), n=n, cutoff=0.4)
 
 
-class UnknownModelError(KeyError):
-    """An id that is not in the catalog."""
-
-    def __str__(self):  # KeyError would quote the message
-        return self.args[0]
-
-
 def get_spec(model_id):
     """The `ModelSpec` of an id; `UnknownModelError` naming the closest ids otherwise."""
-    if model_id in REGISTRY:
+    if isinstance(model_id, str) and model_id in REGISTRY:
         return REGISTRY[model_id]
+    if not isinstance(model_id, str):
+        raise TypeError(f"model_id must be a str, got {type(model_id).__name__}.")
     close = closest_ids(model_id)
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise UnknownModelError(
@@ -280,8 +226,17 @@ def list_models(pattern="*", pretrained=None, task=None):
         pattern: fnmatch pattern, e.g. "dcgan*" (default "*").
         pretrained: True for ids with published weights, False for recipe-only ids,
             None for all (default).
-        task: keep ids that can do this task, e.g. "generate" (default: any).
+        task: keep ids whose family has this capability, e.g. "generate" (default: any).
+
+    Example:
+        zoo.list_models("*gan*", pretrained=True)
     """
+    if not isinstance(pattern, str):
+        raise TypeError(f"pattern must be a str such as 'dcgan*', got {type(pattern).__name__}.")
+    if pretrained not in (None, True, False):
+        raise TypeError(f"pretrained must be True, False or None, got {pretrained!r}.")
+    if task is not None and not isinstance(task, str):
+        raise TypeError(f"task must be a str such as 'generate', got {type(task).__name__}.")
     out = []
     for mid, spec in REGISTRY.items():
         if not fnmatch.fnmatchcase(mid, pattern):
@@ -295,11 +250,10 @@ def list_models(pattern="*", pretrained=None, task=None):
 
 
 def info(model_id):
-    """A dict describing a catalog model: family, dataset, params, metrics, paper, license, status."""
+    """A dict describing a catalog model: family, dataset, params, metrics, paper, license,
+    status, version, card path."""
     spec = get_spec(model_id)
-    from zoo.models import FAMILIES
-
-    model = FAMILIES[spec.family](**spec.config)
+    model = spec.family_class(**spec.config)
     return {
         "id": spec.id,
         "family": spec.family,
@@ -312,5 +266,7 @@ def info(model_id):
         "paper": spec.paper,
         "license": spec.license,
         "status": spec.status,
+        "version": spec.version,
         "weights": spec.weights,
+        "card": spec.card_path if os.path.isfile(spec.card_path) else None,
     }

@@ -9,16 +9,14 @@ modes (``zoo.eval``), in the role Inception-v3 plays for natural images
 Local Nash Equilibrium).
 """
 
-import copy
-
 import numpy as np
 import keras
 from keras import layers, ops
 
-from zoo.models.common import safe_optimizer
+from zoo import capabilities as cap
+from zoo.models.base import ZooModel, check_int
 
 FEATURES = "features"  # name of the penultimate layer
-RANGE_TOL = 1e-3  # inputs may overshoot [0, 1] by float noise, not by a different scaling
 
 
 # ----------------------------------------------------------------------------- builders
@@ -65,9 +63,37 @@ def build_classifier(input_shape=(28, 28, 1), num_classes=10, filters=32, blocks
     return keras.Model(x_in, out, name="classifier")
 
 
+# ----------------------------------------------------------------------------- shared inference
+class ClassifierOutputs:
+    """logits / predict_proba / predict_labels of a host `ZooModel` with a ``network`` that maps
+    images (``data_shape``) to logits: shared by `Classifier` and `TangentPropClassifier`."""
+
+    def _batched_checked(self, x, fn, batch_size):
+        """fn over batches of checked images; fn returns one tensor or a tuple of them."""
+        x = self.check_data(x)
+        batch_size = check_int(batch_size, "batch_size", 1)
+        outs = [fn(x[i: i + batch_size]) for i in range(0, len(x), batch_size)]
+        if isinstance(outs[0], tuple):
+            return tuple(np.concatenate([ops.convert_to_numpy(o[j]) for o in outs]) for j in range(len(outs[0])))
+        return np.concatenate([ops.convert_to_numpy(o) for o in outs])
+
+    def logits(self, x, batch_size=1000):
+        """Logits (n, num_classes) as float32 numpy."""
+        return self._batched_checked(x, lambda b: self.network(b, training=False), batch_size).astype(np.float32)
+
+    def predict_proba(self, x, batch_size=1000):
+        """Class probabilities (n, num_classes) as float32 numpy (rows sum to 1)."""
+        return self._batched_checked(x, lambda b: ops.softmax(self.network(b, training=False)),
+                                     batch_size).astype(np.float32)
+
+    def predict_labels(self, x, batch_size=1000):
+        """Most likely class (n,) as int64 numpy."""
+        return self._batched_checked(x, lambda b: ops.argmax(self.network(b, training=False), -1),
+                                     batch_size).astype(np.int64)
+
+
 # ----------------------------------------------------------------------------- model
-@keras.saving.register_keras_serializable(package="zoo")
-class Classifier(keras.Model):
+class Classifier(ClassifierOutputs, ZooModel):
     """An image classifier with a feature layer, trained with the standard Keras `fit`.
 
     Args: those of `build_classifier` (input_shape as a list in the config).
@@ -80,6 +106,8 @@ class Classifier(keras.Model):
         x, y = zoo.data.arrays("mnist", split="test")
         (clf.predict_labels(x) == y).mean()          # ~0.99
     """
+
+    CAPABILITIES = (cap.Classifier, cap.Features)
 
     def __init__(self, input_shape=(28, 28, 1), num_classes=10, filters=32, blocks=2,
                  convs_per_block=2, units=128, dropout=0.5, batch_norm=True, translate=0.0,
@@ -97,114 +125,23 @@ class Classifier(keras.Model):
                              f"got {translate!r}, {rotate!r}.")
         if int(num_classes) < 2:
             raise ValueError(f"num_classes must be >= 2, got {num_classes!r}.")
-        self.image_shape = shape
-        self.num_classes, self.filters, self.blocks = int(num_classes), int(filters), int(blocks)
-        self.convs_per_block, self.units = int(convs_per_block), int(units)
-        self.dropout, self.batch_norm, self.seed = float(dropout), bool(batch_norm), int(seed)
-        self.translate, self.rotate = float(translate), float(rotate)
-        self.network = build_classifier(shape, self.num_classes, self.filters, self.blocks,
-                                        self.convs_per_block, self.units, self.dropout,
-                                        self.batch_norm, self.translate, self.rotate, self.seed)
+        self.image_shape = self.data_shape = shape
+        self.num_classes = int(num_classes)
+        self.network = build_classifier(shape, self.num_classes, int(filters), int(blocks), int(convs_per_block),
+                                        int(units), float(dropout), bool(batch_norm), float(translate),
+                                        float(rotate), int(seed))
         self.built = True
-
-    # --- config -------------------------------------------------------------------
-    def get_config(self):
-        return {
-            "name": self.name,
-            "input_shape": list(self.image_shape),
-            "num_classes": self.num_classes,
-            "filters": self.filters,
-            "blocks": self.blocks,
-            "convs_per_block": self.convs_per_block,
-            "units": self.units,
-            "dropout": self.dropout,
-            "batch_norm": self.batch_norm,
-            "translate": self.translate,
-            "rotate": self.rotate,
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
     def compile(self, optimizer=None, loss=None, metrics=None, jit_compile=False, **kwargs):
         """Standard Keras compile; defaults: Adam(1e-3), sparse categorical cross-entropy on
         the logits, accuracy. `jit_compile=True` runs the train step under XLA."""
-        self._clf_optimizer = optimizer or keras.optimizers.Adam(1e-3)
-        super().compile(
-            optimizer=self._clf_optimizer,
-            loss=loss or keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            metrics=metrics if metrics is not None else ["accuracy"],
-            jit_compile=jit_compile,
-            **kwargs,
-        )
-        # Build the optimizer state now so a checkpoint restores it before the first step.
-        self.optimizer.build(self.trainable_variables)
-        self._clf_compile = {"jit_compile": bool(jit_compile)}
-
-    def get_compile_config(self):
-        if getattr(self, "_clf_optimizer", None) is None:
-            return {}
-        return {"optimizer": keras.optimizers.serialize(self.optimizer), **self._clf_compile}
-
-    def compile_from_config(self, config):
-        config = {k: v for k, v in config.items() if k in ("optimizer", "jit_compile")}
-        if "optimizer" in config:
-            # A copy: Keras deserializes a nested learning-rate schedule in place, which would
-            # turn the caller's config (e.g. a training recipe) into live objects.
-            config["optimizer"] = safe_optimizer(copy.deepcopy(config["optimizer"]))
-        self.compile(**config)
-
-    # --- hub ------------------------------------------------------------------------
-    def save_pretrained(self, directory, metrics=None):
-        """Write config.json + model.weights.h5 to `directory` (see `zoo.save_pretrained`)."""
-        from zoo.hub import save_pretrained
-
-        return save_pretrained(self, directory, metrics=metrics)
-
-    def push_to_hub(self, repo_id, **kwargs):
-        """Upload to the Hugging Face Hub (see `zoo.push_to_hub`)."""
-        from zoo.hub import push_to_hub
-
-        return push_to_hub(self, repo_id, **kwargs)
+        super().compile(optimizer=optimizer, jit_compile=jit_compile,
+                        loss=loss or keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                        metrics=metrics if metrics is not None else ["accuracy"], **kwargs)
 
     # --- inference ------------------------------------------------------------------
     def call(self, images, training=False):
         return self.network(images, training=training)
-
-    def _check_images(self, x):
-        x = np.asarray(x)
-        if x.ndim == len(self.image_shape) and self.image_shape[-1] == 1:
-            x = x[..., None]  # (n, H, W) grayscale
-        if x.ndim != 4 or tuple(x.shape[1:]) != self.image_shape:
-            raise ValueError(
-                f"Expected images of shape (n, {', '.join(map(str, self.image_shape))}), got {x.shape}."
-            )
-        if not np.issubdtype(x.dtype, np.floating):
-            raise ValueError(
-                f"Expected float images in [0, 1], got dtype {x.dtype}; scale uint8 pixels with "
-                "zoo.data.scale(x)."
-            )
-        x = x.astype(np.float32, copy=False)
-        if not np.all(np.isfinite(x)):
-            raise ValueError("The images contain NaN or infinite values.")
-        if len(x) and (x.min() < -RANGE_TOL or x.max() > 1 + RANGE_TOL):
-            raise ValueError(
-                f"Expected images in [0, 1], got values in [{x.min():.3g}, {x.max():.3g}]."
-            )
-        return x
-
-    def _batched(self, x, fn, batch_size):
-        """fn over batches of checked images; fn returns one tensor or a tuple of them."""
-        x = self._check_images(x)
-        if len(x) == 0:
-            raise ValueError("Got an empty batch of images.")
-        outs = [fn(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
-        if isinstance(outs[0], tuple):
-            return tuple(np.concatenate([ops.convert_to_numpy(o[j]) for o in outs])
-                         for j in range(len(outs[0])))
-        return np.concatenate([ops.convert_to_numpy(o) for o in outs])
 
     def _features_and_logits(self, x):
         feats = None
@@ -221,40 +158,15 @@ class Classifier(keras.Model):
                 return x
         raise RuntimeError("The network has no feature layer.")  # pragma: no cover
 
-    def logits(self, x, batch_size=1000):
-        """Logits (n, num_classes) as float32 numpy."""
-        return self._batched(x, lambda b: self.network(b, training=False), batch_size).astype(np.float32)
-
-    def predict_proba(self, x, batch_size=1000):
-        """Class probabilities (n, num_classes) as float32 numpy (rows sum to 1)."""
-        return self._batched(x, lambda b: ops.softmax(self.network(b, training=False)),
-                             batch_size).astype(np.float32)
-
-    def predict_labels(self, x, batch_size=1000):
-        """Most likely class (n,) as int64 numpy."""
-        return self._batched(x, lambda b: ops.argmax(self.network(b, training=False), -1),
-                             batch_size).astype(np.int64)
-
     def features(self, x, batch_size=1000):
         """Penultimate activations (n, units) as float32 numpy (the FID / KID features).
 
         Example:
             f = zoo.load("mnist-classifier").features(images)   # (n, 128)
         """
-        return self._batched(x, self._features, batch_size).astype(np.float32)
+        return self._batched_checked(x, self._features, batch_size).astype(np.float32)
 
     def features_and_labels(self, x, batch_size=1000):
         """(features (n, units) float32, labels (n,) int64) in one pass over the images."""
-        f, logits = self._batched(x, self._features_and_logits, batch_size)
+        f, logits = self._batched_checked(x, self._features_and_logits, batch_size)
         return f.astype(np.float32), logits.argmax(-1).astype(np.int64)
-
-
-# ----------------------------------------------------------------------------- presets
-PRESETS = {
-    # +-2 px shifts and +-9 degree turns: ~0.2% test accuracy for a few % more time.
-    "mnist-classifier": dict(input_shape=[28, 28, 1], num_classes=10, filters=32, blocks=2,
-                             convs_per_block=2, units=128, dropout=0.5, batch_norm=True,
-                             translate=0.08, rotate=0.025),
-    "tiny": dict(input_shape=[8, 8, 1], num_classes=10, filters=4, blocks=2, convs_per_block=1,
-                 units=8, dropout=0.5, translate=0.1, rotate=0.05),
-}

@@ -16,10 +16,10 @@ import keras
 from keras import ops
 
 from zoo import losses as L
-from zoo.models.autoencoder import Autoencoder, check_images
+from zoo import capabilities as cap
+from zoo.models.autoencoder import Autoencoder
 
 
-@keras.saving.register_keras_serializable(package="zoo")
 class ContractiveAutoencoder(Autoencoder):
     """An `Autoencoder` whose loss adds lambda times the squared Frobenius norm of the
     encoder's Jacobian.
@@ -36,20 +36,14 @@ class ContractiveAutoencoder(Autoencoder):
         x_hat = cae.reconstruct(x)
     """
 
+    CAPABILITIES = (*Autoencoder.CAPABILITIES, cap.Contractive)
+    TRACKERS = ("loss", "reconstruction", "contraction")
+
     def __init__(self, *args, contraction=0.1, code_activation="sigmoid", **kwargs):
         super().__init__(*args, code_activation=code_activation, **kwargs)
         if not contraction >= 0:
             raise ValueError(f"contraction (lambda) must be >= 0, got {contraction!r}.")
         self.contraction = float(contraction)
-        self.rec_tracker = keras.metrics.Mean(name="reconstruction")
-        self.jac_tracker = keras.metrics.Mean(name="contraction")
-
-    def get_config(self):
-        return {**super().get_config(), "contraction": self.contraction}
-
-    @property
-    def metrics(self):
-        return [self.loss_tracker, self.rec_tracker, self.jac_tracker]
 
     @property
     def closed_form(self):
@@ -81,23 +75,10 @@ class ContractiveAutoencoder(Autoencoder):
         """||dc/dx||_F^2 per image (n,) float64 numpy: the model's penalty before lambda."""
         import tensorflow as tf
 
-        x = check_images(x, self.image_shape)
+        x = self.check_data(x)
         if not hasattr(self, "_norms_fn"):  # one graph: eager batch_jacobian would retrace per call
             self._norms_fn = tf.function(lambda b: self.codes_and_penalty(b, per_example=True)[1],
                                          reduce_retracing=True, autograph=False)
         out = [self._norms_fn(tf.constant(x[i: i + batch_size])).numpy() for i in range(0, len(x), batch_size)]
         return np.concatenate(out).astype(np.float64)
 
-
-PRESETS = {
-    # The paper's one-layer sigmoid encoder (closed-form penalty) and the other AEs' decoder. lambda = 1
-    # from a 3-epoch sweep: ||J||_F^2 5.1 / 2.7 / 1.3 / 0.2 and test MSE .0138 / .0140 / .0156 / .0266
-    # for lambda = 0 / 0.1 / 1 / 10.
-    "cae-mnist": dict(architecture="dense", input_shape=[28, 28, 1], code_dim=32, units=[],
-                      decoder_units=[256, 512], output="bernoulli", code_activation="sigmoid", contraction=1.0),
-    # One sigmoid layer: the paper's encoder and the closed-form penalty.
-    "tiny": dict(architecture="dense", input_shape=[8, 8, 1], code_dim=4, units=[], output="bernoulli",
-                 contraction=0.5),
-    "tiny-deep": dict(architecture="dense", input_shape=[8, 8, 1], code_dim=4, units=[8], output="bernoulli",
-                      contraction=0.5),
-}

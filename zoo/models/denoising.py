@@ -13,7 +13,8 @@ import numpy as np
 import keras
 from keras import ops
 
-from zoo.models.autoencoder import Autoencoder, check_images
+from zoo import capabilities as cap
+from zoo.models.autoencoder import Autoencoder
 
 NOISES = ("gaussian", "masking")
 
@@ -29,7 +30,6 @@ def corrupt(x, noise, level, seed=None):
     raise ValueError(f"Unknown noise {noise!r}; expected one of {NOISES}.")
 
 
-@keras.saving.register_keras_serializable(package="zoo")
 class DenoisingAutoencoder(Autoencoder):
     """An `Autoencoder` trained to map corrupted inputs back to clean ones.
 
@@ -44,6 +44,8 @@ class DenoisingAutoencoder(Autoencoder):
         clean = dae.denoise(noisy)           # (n, 28, 28, 1) in [0, 1]
     """
 
+    CAPABILITIES = (*Autoencoder.CAPABILITIES, cap.Denoiser)
+
     def __init__(self, *args, noise="gaussian", noise_level=0.5, **kwargs):
         super().__init__(*args, **kwargs)
         if noise not in NOISES:
@@ -52,16 +54,13 @@ class DenoisingAutoencoder(Autoencoder):
             raise ValueError(f"noise_level must be > 0 (and < 1 for masking), got {noise_level!r}.")
         self.noise_type, self.noise_level = noise, float(noise_level)
 
-    def get_config(self):
-        return {**super().get_config(), "noise": self.noise_type, "noise_level": self.noise_level}
-
     def corrupt_batch(self, x):
         return corrupt(x, self.noise_type, self.noise_level, seed=self.noise)
 
     def corrupt(self, x, seed=0):
         """The model's training corruption applied to images x in [0, 1]; same seed, same noise
         (numpy, float32, independent of the training noise)."""
-        x = check_images(x, self.image_shape)
+        x = self.check_data(x)
         rng = np.random.default_rng(seed)
         if self.noise_type == "gaussian":
             return np.clip(x + self.noise_level * rng.standard_normal(x.shape, dtype=np.float32), 0, 1)
@@ -71,12 +70,3 @@ class DenoisingAutoencoder(Autoencoder):
         """The clean images the model infers from noisy ones (its reconstruction of x)."""
         return self.reconstruct(x, batch_size)
 
-
-PRESETS = {
-    "dae-mnist": dict(architecture="dense", input_shape=[28, 28, 1], code_dim=32, units=[512, 256],
-                      output="bernoulli", noise="gaussian", noise_level=0.5),
-    "tiny": dict(architecture="dense", input_shape=[8, 8, 1], code_dim=4, units=[8], output="bernoulli",
-                 noise="gaussian", noise_level=0.5),
-    "tiny-masking": dict(architecture="conv", input_shape=[8, 8, 1], code_dim=4, filters=[4], output="bernoulli",
-                         noise="masking", noise_level=0.25),
-}

@@ -15,14 +15,13 @@ Jacobian-vector product, computed in forward mode (`tf.autodiff.ForwardAccumulat
 all k tangents of a batch in one pass, and differentiated again by the outer tape.
 """
 
-import copy
-
 import numpy as np
 import keras
 from keras import layers
 
-from zoo.models.classifier import Classifier
-from zoo.models.common import safe_optimizer
+from zoo import capabilities as cap
+from zoo.models.base import ZooModel
+from zoo.models.classifier import ClassifierOutputs
 
 ARCHITECTURES = ("cnn", "mlp", "linear")
 SCORES = ("probabilities", "logits")
@@ -97,8 +96,7 @@ def tangent_penalty(network, x, tangents, scores="probabilities", training=False
 
 
 # ----------------------------------------------------------------------------- model
-@keras.saving.register_keras_serializable(package="zoo")
-class TangentPropClassifier(keras.Model):
+class TangentPropClassifier(ClassifierOutputs, ZooModel):
     """A classifier trained with cross-entropy + Tangent Prop penalty.
 
     Args: those of `build_network` (input_shape as a list in the config), plus
@@ -116,6 +114,9 @@ class TangentPropClassifier(keras.Model):
         clf = zoo.load("tangentprop-mnist", pretrained=False)
         clf.fit((x, t), y, batch_size=32, epochs=10); clf.predict_labels(x_test)
     """
+
+    CAPABILITIES = (cap.Classifier,)
+    TRACKERS = ("loss", "ce", "penalty")
 
     def __init__(self, input_shape=(28, 28, 1), num_classes=10, architecture="cnn", filters=16,
                  units=128, dropout=0.5, penalty_weight=10.0, scores="probabilities", seed=0, **kwargs):
@@ -135,52 +136,22 @@ class TangentPropClassifier(keras.Model):
             raise ValueError(f"penalty_weight must be finite and >= 0, got {penalty_weight!r}.")
         if int(num_classes) < 2:
             raise ValueError(f"num_classes must be >= 2, got {num_classes!r}.")
-        self.image_shape, self.num_classes, self.architecture = shape, int(num_classes), architecture
-        self.filters, self.units, self.dropout = int(filters), int(units), float(dropout)
-        self.penalty_weight, self.scores, self.seed = float(penalty_weight), scores, int(seed)
-        self.network = build_network(shape, self.num_classes, architecture, self.filters, self.units,
-                                     self.dropout, self.seed)
-        self.loss_tracker = keras.metrics.Mean(name="loss")
-        self.ce_tracker = keras.metrics.Mean(name="ce")
-        self.penalty_tracker = keras.metrics.Mean(name="penalty")
+        self.image_shape = self.data_shape = shape
+        self.num_classes, self.architecture = int(num_classes), architecture
+        self.penalty_weight, self.scores = float(penalty_weight), scores
+        self.network = build_network(shape, self.num_classes, architecture, int(filters), int(units),
+                                     float(dropout), int(seed))
         self.accuracy_tracker = keras.metrics.SparseCategoricalAccuracy(name="accuracy")
         self.built = True
 
-    # --- config -------------------------------------------------------------------
-    def get_config(self):
-        return {"name": self.name, "input_shape": list(self.image_shape), "num_classes": self.num_classes,
-                "architecture": self.architecture, "filters": self.filters, "units": self.units,
-                "dropout": self.dropout, "penalty_weight": self.penalty_weight, "scores": self.scores,
-                "seed": self.seed}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def compile(self, optimizer=None, jit_compile=False, **kwargs):
-        """Default optimizer: Adam(1e-3). The loss is fixed (cross-entropy + penalty)."""
-        self._tp_optimizer = optimizer or keras.optimizers.Adam(1e-3)
-        super().compile(optimizer=self._tp_optimizer, jit_compile=jit_compile, **kwargs)
-        self.optimizer.build(self.trainable_variables)
-        self._tp_compile = {"jit_compile": bool(jit_compile)}
-
-    def get_compile_config(self):
-        if getattr(self, "_tp_optimizer", None) is None:
-            return {}
-        return {"optimizer": keras.optimizers.serialize(self.optimizer), **self._tp_compile}
-
-    def compile_from_config(self, config):
-        config = {k: v for k, v in config.items() if k in ("optimizer", "jit_compile")}
-        if "optimizer" in config:  # a copy: Keras deserializes nested schedules in place
-            config["optimizer"] = safe_optimizer(copy.deepcopy(config["optimizer"]))
-        self.compile(**config)
-
-    # --- training -------------------------------------------------------------------
     @property
     def metrics(self):
-        return [self.loss_tracker, self.ce_tracker, self.penalty_tracker, self.accuracy_tracker]
+        return [*self.trackers, self.accuracy_tracker]
 
+    # --- training -------------------------------------------------------------------
     def _tp_unpack(self, data):
+        if not self.compiled:
+            raise RuntimeError(f"Call compile() before fit() on {self.name}.")
         if not isinstance(data, (tuple, list)) or len(data) != 2:
             raise ValueError("TangentPropClassifier trains on (inputs, labels) with inputs = images or "
                              "(images, tangents); sample weights are not supported.")
@@ -208,13 +179,9 @@ class TangentPropClassifier(keras.Model):
         return logits, loss, ce, penalty
 
     def _tp_update(self, y, logits, loss, ce, penalty):
-        self.loss_tracker.update_state(loss)
-        self.ce_tracker.update_state(ce)
         self.accuracy_tracker.update_state(y, logits)
-        if penalty is None:  # no tangents, no penalty value to report
-            return {m.name: m.result() for m in self.metrics if m is not self.penalty_tracker}
-        self.penalty_tracker.update_state(penalty)
-        return {m.name: m.result() for m in self.metrics}
+        terms = {"loss": loss, "ce": ce} if penalty is None else {"loss": loss, "ce": ce, "penalty": penalty}
+        return {**self.track(terms), "accuracy": self.accuracy_tracker.result()}
 
     def train_step(self, data):
         import tensorflow as tf
@@ -230,37 +197,8 @@ class TangentPropClassifier(keras.Model):
         x, tangents, y = self._tp_unpack(data)
         return self._tp_update(y, *self._tp_losses(x, tangents, y, training=False))
 
-    # --- hub ------------------------------------------------------------------------
-    def save_pretrained(self, directory, metrics=None):
-        """Write config.json + model.weights.h5 to `directory` (see `zoo.save_pretrained`)."""
-        from zoo.hub import save_pretrained
-
-        return save_pretrained(self, directory, metrics=metrics)
-
-    def push_to_hub(self, repo_id, **kwargs):
-        """Upload to the Hugging Face Hub (see `zoo.push_to_hub`)."""
-        from zoo.hub import push_to_hub
-
-        return push_to_hub(self, repo_id, **kwargs)
-
-    # --- inference: the Classifier's checks and batching, on this network -------------
+    # --- inference: the classifier outputs of ClassifierOutputs, on this network ----------
     def call(self, images, training=False):
         if isinstance(images, (tuple, list)):  # (images, tangents): predict on the images
             images = images[0]
         return self.network(images, training=training)
-
-    _check_images = Classifier._check_images
-    _batched = Classifier._batched
-    logits = Classifier.logits
-    predict_proba = Classifier.predict_proba
-    predict_labels = Classifier.predict_labels
-
-
-# ----------------------------------------------------------------------------- presets
-PRESETS = {
-    # penalty_weight: the best of 1, 10, 100 on the validation split (python -m training.tangentprop).
-    "tangentprop-mnist": dict(input_shape=[28, 28, 1], num_classes=10, architecture="cnn", filters=16,
-                              units=128, dropout=0.5, penalty_weight=10.0, scores="probabilities"),
-    "tiny": dict(input_shape=[8, 8, 1], num_classes=10, architecture="cnn", filters=4, units=8,
-                 dropout=0.5, penalty_weight=1.0),
-}

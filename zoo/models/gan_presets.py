@@ -1,0 +1,153 @@
+"""Catalog ids of the GAN family: constructor kwargs, dataset, recipe, card text, paper."""
+
+from zoo import recipes as R
+from zoo.models.gan import GAN
+from zoo.registry import Card, ModelSpec, register_presets
+
+_GAN = "Goodfellow et al. 2014, Generative Adversarial Nets, arXiv:1406.2661"
+_DCGAN = ("Radford, Metz, Chintala 2016, Unsupervised Representation Learning with Deep Convolutional GANs, "
+          "arXiv:1511.06434")
+_WGAN = "Arjovsky, Chintala, Bottou 2017, Wasserstein GAN, arXiv:1701.07875"
+_WGAN_GP = "Gulrajani et al. 2017, Improved Training of Wasserstein GANs, arXiv:1704.00028"
+_MBD = "Salimans et al. 2016, Improved Techniques for Training GANs, arXiv:1606.03498"
+_UNROLLED = ("Metz, Poole, Pfau, Sohl-Dickstein 2017, Unrolled Generative Adversarial Networks, "
+             "arXiv:1611.02163")
+_MNIST = "cc-by-sa-3.0"  # weights trained on MNIST follow its license
+
+CARD = Card(
+    intended="Teaching and research on generative models: sampling, latent interpolation, fine-tuning with "
+             "`model.fit`, and as a baseline for the GAN variants of the zoo. Not for producing data that is "
+             "passed off as real, nor for any decision about people.",
+    limitations=["- Trained on one dataset at low resolution; samples are not photorealistic and carry the "
+                 "biases of the data.",
+                 "- GAN samples can miss modes of the data (mode collapse); the evaluation table, not the "
+                 "sample grid, says how well the data is covered."],
+    tags=["gan", "generative-adversarial-network", "unconditional-image-generation"],
+    task="unconditional-image-generation",
+)
+
+# The 2D mixtures are teaching data: their ids replace the family's intended use and limitations.
+_TOY_USE = ("Teaching and research on mode collapse: compare this model's samples, training curves and mode "
+            "counts with the other variants trained on the same data with the same network and recipe "
+            "(`benchmarks/modes.md`), and fine-tune it with `model.fit`.")
+_TOY_LIMITS = ("- A 2D toy problem: the numbers say how this recipe behaves on this mixture, not how the "
+               "method ranks on real data.",
+               "- One training run (seed 0) per variant: GAN training is noisy, and another seed can cover "
+               "more or fewer modes; the std in the table is over sampling seeds, not training seeds.",
+               "- High quality means within 3 standard deviations of a mode, a strict bar on these narrow "
+               "modes (an exact sample of the mixture scores 98.9%).")
+_STACKED_USE = ("Teaching and research on mode collapse at scale: Stacked MNIST has 1,000 modes (one per triple "
+                "of digits), so how many of them the samples hit, and how evenly, is a direct measure of "
+                "collapse. Compare `dcgan-stacked-mnist` with `mbd-dcgan-stacked-mnist` (the same DCGAN with "
+                "minibatch discrimination) and the published numbers in `benchmarks/modes.md`; watch the "
+                "modes-over-training curve. Not for producing data that is passed off as real, nor for any "
+                "decision about people.")
+_STACKED_LIMITS = (
+    "- A short recipe (3 epochs) on 2 CPU cores: the samples are rough stacked digits, and a collapsed run "
+    "stays collapsed; the mode count is the result, not the sample grid.",
+    "- Modes are counted with `mnist-classifier` on each channel: a blurry channel still gets a label, so a "
+    "hit mode is not a clean sample of it.")
+
+_ADAM = R.gan(R.adam(2e-4), R.adam(2e-4))  # DCGAN paper: Adam 2e-4, beta_1 = 0.5
+_DIGITS = dict(architecture="dcgan", latent_dim=64, g_filters=64, d_filters=64)
+_FID = ("fid", "min")
+
+SPECS = [
+    ModelSpec(id="dcgan-mnist", family="GAN",
+              config=dict(architecture="dcgan", data_shape=[28, 28, 1], latent_dim=64, g_filters=64,
+                          d_filters=64, loss="non-saturating", n_critic=1),
+              dataset="mnist", summary="DCGAN on MNIST digits (28x28, non-saturating loss)", paper=_DCGAN,
+              license=_MNIST, recipe=R.Recipe(epochs=15, batch_size=128, compile=_ADAM), primary_metric=_FID),
+    ModelSpec(id="dcgan-celeba", family="GAN",
+              config=dict(architecture="dcgan", data_shape=[64, 64, 3], latent_dim=100, g_filters=64,
+                          d_filters=64, loss="non-saturating", n_critic=1),
+              dataset="celeb_a", summary="DCGAN on CelebA faces (64x64); recipe only, train with "
+                                         "tensorflow-datasets",
+              paper=_DCGAN, license="other",  # CelebA is for non-commercial research only
+              recipe=R.Recipe(epochs=5, batch_size=128, compile=_ADAM), primary_metric=_FID),
+    ModelSpec(id="wgan-mnist", family="GAN",
+              config=dict(data_shape=[28, 28, 1], **_DIGITS, loss="wasserstein", n_critic=5, clip_value=0.01),
+              dataset="mnist", summary="WGAN with weight clipping (tau 0.01, 5 critic steps) on MNIST",
+              paper=_WGAN, license=_MNIST, primary_metric=_FID,
+              # WGAN paper: RMSProp 5e-5, 5 critic steps, batch 64 per update.
+              recipe=R.Recipe(epochs=10, batch_size=64, compile=R.gan(R.rmsprop(5e-5), R.rmsprop(5e-5)))),
+    ModelSpec(id="wgan-gp-mnist", family="GAN",
+              config=dict(data_shape=[28, 28, 1], **_DIGITS, loss="wasserstein", n_critic=5, gp_weight=10.0),
+              dataset="mnist", summary="WGAN-GP (lambda 10, 5 critic steps, no batch norm in the critic) on MNIST",
+              paper=_WGAN_GP, license=_MNIST, primary_metric=_FID,
+              # WGAN-GP paper: Adam 1e-4, beta = (0.5, 0.9), 5 critic steps, batch 64.
+              recipe=R.Recipe(epochs=10, batch_size=64,
+                              compile=R.gan(R.adam(1e-4, 0.5, 0.9), R.adam(1e-4, 0.5, 0.9)))),
+    ModelSpec(id="lsgan-mnist", family="GAN", config=dict(data_shape=[28, 28, 1], **_DIGITS, loss="least-squares"),
+              dataset="mnist", summary="LSGAN (least-squares loss, a-b-c = 0-1-1) on MNIST",
+              paper="Mao et al. 2017, Least Squares Generative Adversarial Networks, arXiv:1611.04076",
+              license=_MNIST, primary_metric=_FID,
+              recipe=R.Recipe(epochs=10, batch_size=128, compile=_ADAM)),  # LSGAN paper: Adam 2e-4, beta_1 0.5
+    ModelSpec(id="dcgan-stacked-mnist", family="GAN",
+              config=dict(data_shape=[28, 28, 3], **_DIGITS, loss="non-saturating"),
+              dataset="stacked_mnist", summary="DCGAN on Stacked MNIST (3 digits as RGB channels, 1,000 modes)",
+              paper=_DCGAN, license=_MNIST, primary_metric=("modes_hit", "max"),
+              intended=_STACKED_USE, limitations=_STACKED_LIMITS,
+              recipe=R.Recipe(epochs=3, batch_size=128, compile=_ADAM, probe_every=100)),
+    ModelSpec(id="mbd-dcgan-stacked-mnist", family="GAN",
+              config=dict(data_shape=[28, 28, 3], **_DIGITS, loss="non-saturating",
+                          minibatch_kernels=32, minibatch_dim=4),  # T: 6,272 x 128, within the 8 MB budget
+              dataset="stacked_mnist",
+              summary="The Stacked MNIST DCGAN with minibatch discrimination in D (1,000 modes)",
+              paper=_MBD, license=_MNIST, primary_metric=("modes_hit", "max"),
+              intended=_STACKED_USE, limitations=_STACKED_LIMITS,
+              recipe=R.Recipe(epochs=3, batch_size=128, compile=_ADAM, probe_every=100)),
+]
+
+# --- the variants of the mode-collapse comparison on the 2D mixtures: every variant of a dataset
+# gets the same MLP, number of generator updates, batch size and learning-rate schedule; only the
+# method differs. 100,000 training points, batch 256 per update: 390 generator updates per epoch with
+# K = 1, 78 with K = 5 (WGAN-GP), so WGAN-GP runs 5x the epochs for the same number of updates.
+# The budgets come from `benchmarks/mixture_steps.py`: HQ % keeps rising with the length of the
+# schedule. 15,210 updates left every ring8 variant at <= 95% HQ and every grid25 variant at <= 72%;
+# a 60,000-update schedule took gan-ring8 to 96.6 / 98.3 / 98.5% HQ after 20k / 40k / 60k updates
+# (gan-grid25: 71.2 / 88.9 / 90.5% after 20k / 40k / 50k), and a 50,000-update schedule took
+# wgan-gp-grid25 to 94.9% after 40k. grid25, the harder dataset, gets the longer budget.
+VARIANTS = {
+    # id prefix: (config overrides, summary, paper)
+    "gan": (dict(loss="minimax"), "GAN with the minimax loss log(1 - D(G(z)))", _GAN),
+    "gan-ns": (dict(loss="non-saturating"), "GAN with the non-saturating loss -log D(G(z))", _GAN),
+    "unrolled-gan": (dict(loss="non-saturating", unrolled_steps=5, unroll_lr=None),
+                     "Unrolled GAN: G looks 5 steps of D's own Adam ahead (non-saturating loss)", _UNROLLED),
+    "mbd-gan": (dict(loss="non-saturating", minibatch_kernels=8, minibatch_dim=4),
+                "GAN with minibatch discrimination in D (non-saturating loss)", _MBD),
+    "wgan-gp": (dict(loss="wasserstein", n_critic=5, gp_weight=0.1),
+                "WGAN-GP: Wasserstein critic with gradient penalty, 5 critic steps", _WGAN_GP),
+}
+MIXTURE_NET = {"ring8": dict(latent_dim=16, units=128, depth=3), "grid25": dict(latent_dim=16, units=128, depth=3)}
+MIXTURE_EPOCHS = {"ring8": 103, "grid25": 154}
+MIXTURE_G_STEPS = {d: e * (100_000 // 256) for d, e in MIXTURE_EPOCHS.items()}  # 40,170 and 60,060
+
+
+def _mixture_recipe(prefix, data):
+    epochs, steps = MIXTURE_EPOCHS[data], MIXTURE_G_STEPS[data]
+    if prefix == "wgan-gp":
+        return R.Recipe(epochs=5 * epochs, batch_size=256, probe_every=390,
+                        compile=R.gan(R.adam_cosine(5e-4, 5 * steps, 0.5, 0.9), R.adam_cosine(5e-4, steps, 0.5, 0.9)))
+    return R.Recipe(epochs=epochs, batch_size=256, probe_every=390,
+                    compile=R.gan(R.adam_cosine(5e-4, steps), R.adam_cosine(5e-4, steps)))
+
+
+for _data, _net in MIXTURE_NET.items():
+    for _prefix, (_over, _summary, _paper) in VARIANTS.items():
+        SPECS.append(ModelSpec(
+            id=f"{_prefix}-{_data}", family="GAN", config=dict(architecture="mlp", data_shape=[2], **_net, **_over),
+            dataset=_data, summary=f"{_summary}, on the 2D mixture {_data}", paper=_paper,
+            recipe=_mixture_recipe(_prefix, _data), primary_metric=("hq_percent_mean", "max"),
+            intended=_TOY_USE, limitations=_TOY_LIMITS))
+
+TINY = {
+    "tiny": dict(architecture="dcgan", data_shape=[8, 8, 1], latent_dim=8, g_filters=4, d_filters=4),
+    "tiny-mlp": dict(architecture="mlp", data_shape=[2], latent_dim=2, units=8, depth=2),
+    "tiny-wgan-gp": dict(architecture="dcgan", data_shape=[8, 8, 1], latent_dim=8, g_filters=4, d_filters=4,
+                         loss="wasserstein", n_critic=2, gp_weight=10.0),
+    "tiny-unrolled-mbd": dict(architecture="mlp", data_shape=[2], latent_dim=2, units=8, depth=2,
+                              unrolled_steps=2, minibatch_kernels=4, minibatch_dim=2),
+}
+
+register_presets(GAN, SPECS, CARD, TINY)

@@ -1,0 +1,80 @@
+"""Training recipes: how a catalog model's weights are produced (each id's recipe lives in its
+family's presets module).
+
+A recipe fixes the dataset, epochs, per-update batch size, optimizers, K and seed, so
+`python -m training.train ID` reproduces the published weights (up to float noise).
+"""
+
+import dataclasses
+
+import keras
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """How to train one id.
+
+    Args:
+        epochs: passes over the training split.
+        batch_size: examples per update; a GAN fit step takes K (n_critic) of these.
+        compile: keyword arguments of the family's `compile_from_config`, optimizers as
+            Keras configs ({"class_name", "config"}), e.g. {"d_optimizer": ..., "g_optimizer": ...}.
+        seed: global seed (keras.utils.set_random_seed) and shuffle seed.
+        checkpoint_every: steps between mid-epoch checkpoints.
+        sample_seed: seed of the per-epoch sample grid.
+        jit_compile: run the train step under XLA.
+        with_labels: feed (x, y) pairs (classifiers) instead of x alone.
+        probe_every: steps between mode-coverage probes of the training curves (GANs).
+    """
+
+    epochs: int
+    batch_size: int
+    compile: dict
+    seed: int = 0
+    checkpoint_every: int = 200
+    sample_seed: int = 0
+    jit_compile: bool = False
+    with_labels: bool = False
+    probe_every: int = 200
+
+    def compile_config(self):
+        return {**self.compile, "jit_compile": self.jit_compile}
+
+    def describe(self):
+        def opt(c):
+            cfg = c["config"]
+            extra = ", ".join(f"{k}={cfg[k]:.4g}" for k in ("beta_1", "beta_2", "rho") if k in cfg)
+            return f"{c['class_name']}(lr={_lr(cfg['learning_rate'])}{', ' + extra if extra else ''})"
+
+        opts = ", ".join(f"{k.replace('_optimizer', '').replace('optimizer', 'opt').upper()}: {opt(v)}"
+                         for k, v in self.compile.items() if isinstance(v, dict) and "class_name" in v)
+        return f"{self.epochs} epochs, batch {self.batch_size} per update, {opts}, seed {self.seed}"
+
+
+def _lr(lr):
+    """A learning rate, or a serialized schedule such as CosineDecay, in words."""
+    if not isinstance(lr, dict):
+        return f"{lr:.4g}"
+    c = lr.get("config", {})
+    if lr.get("class_name") == "CosineDecay":
+        return (f"cosine decay {c['initial_learning_rate']:.4g} -> {c['initial_learning_rate'] * c['alpha']:.4g} "
+                f"over {c['decay_steps']:,} steps")
+    return str(lr.get("class_name"))
+
+
+def gan(d, g):
+    return {"d_optimizer": d, "g_optimizer": g}
+
+
+def adam(lr, beta_1=0.5, beta_2=0.999):
+    return keras.optimizers.serialize(keras.optimizers.Adam(lr, beta_1=beta_1, beta_2=beta_2))
+
+
+def rmsprop(lr):
+    return keras.optimizers.serialize(keras.optimizers.RMSprop(lr))
+
+
+def adam_cosine(lr, steps, beta_1=0.5, beta_2=0.999, alpha=0.02):
+    """Adam whose rate decays from `lr` to `alpha * lr` over `steps` updates (cosine)."""
+    sched = keras.optimizers.schedules.CosineDecay(lr, steps, alpha=alpha)
+    return keras.optimizers.serialize(keras.optimizers.Adam(sched, beta_1=beta_1, beta_2=beta_2))
