@@ -12,6 +12,7 @@ No checkpoints, curves or installation: a quick look at how far a longer recipe 
 """
 
 import argparse
+import inspect
 import json
 import os
 import sys
@@ -55,7 +56,7 @@ def main(argv=None):
         a.b2 = RECIPES[a.model_id].compile["g_optimizer"]["config"]["beta_2"]
     for kv in a.set:
         key, eq, value = kv.partition("=")
-        if key not in cfg and key not in GAN.__init__.__code__.co_varnames:
+        if key not in cfg and key not in inspect.signature(GAN.__init__).parameters:
             raise SystemExit(f"--set {kv!r}: {key!r} is not an option of the GAN family.")
         try:
             cfg[key] = json.loads(value) if eq else None

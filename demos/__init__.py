@@ -4,8 +4,12 @@
 
 >>> from demos import build_app
 >>> app = build_app()          # gr.Blocks; app.launch() or demos.app.launch(app)
+
+Importing the package registers the tabs (`demos.tasks` fills `demos.registry.DEMOS`);
+`demos.app` reads that registry and never imports the tabs itself.
 """
 
+from demos import tasks  # noqa: F401  (registers the tabs)
 from demos.app import build_app, launch
 
 __all__ = ["build_app", "launch"]

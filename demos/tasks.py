@@ -1,10 +1,12 @@
 """The demo's tabs: one small function per task, registered with `@demo`.
 
-A tab declares the catalog tasks it serves; the app fills its model dropdown from
-`zoo.list_models(task=..., pretrained=True)` and calls the function inside the tab.
+A tab declares the capability it serves (`zoo.capabilities`); the app fills its model
+dropdown from `zoo.list_models(task=<capability name>, pretrained=True)` and calls the
+function inside the tab. Importing `demos` imports this module, which fills
+`demos.registry.DEMOS`; the app reads that registry and never imports this module.
 A new family adds its tab the same way, e.g. super-resolution:
 
-    @demo("Super-resolution", tasks=("super_resolution",), accepts=is_image_model)
+    @demo("Super-resolution", serves=cap.Upscaler, accepts=is_image_model)
     def super_resolution_tab(tab):
         model = tab.model_dropdown()
         image, out = ImageInput("Low-resolution image"), output_image("Upscaled")
@@ -15,86 +17,36 @@ Handlers validate their inputs with `check_int` / `to_model_input`, which raise 
 messages that the UI shows; every endpoint has an explicit `api_name` for gradio_client.
 """
 
-import dataclasses
-import re
-from typing import Callable
-
 import gradio as gr
 import numpy as np
 
-from demos.app import (
+from demos.registry import DEMOS, demo  # noqa: F401  (DEMOS: the tabs registered here)
+from demos.widgets import (
     MAX_SAMPLES,
     MAX_SEED,
     DrawingInput,
     ImageInput,
-    ImageOutput,
     add_noise,
     check_int,
+    codes_of_seeds,
     encode,
     is_image_model,
+    output_image,
     picture,
     reconstruct,
+    seed_input,
     to_model_input,
     user_error,
 )
+from zoo import capabilities as cap
+from zoo import data as zdata
 from zoo import registry
 
 MAX_STEPS = 16  # interpolation frames in one row
 
 
-@dataclasses.dataclass(frozen=True)
-class Demo:
-    """A registered tab: label, the catalog tasks it serves, its build function."""
-
-    label: str
-    tasks: tuple
-    build: Callable
-    accepts: Callable | None = None  # extra filter on a ModelSpec, e.g. images only
-    about: str = ""
-
-    @property
-    def slug(self):
-        return re.sub(r"[^a-z0-9]+", "-", self.label.lower()).strip("-")
-
-
-DEMOS = []
-
-
-def demo(label, tasks, accepts=None, about=""):
-    """Register `build(tab: TabContext)` as a tab serving models that can do any of `tasks`."""
-
-    def register(build):
-        DEMOS.append(Demo(label, tuple(tasks), build, accepts, about.strip()))
-        return build
-
-    return register
-
-
-# ----------------------------------------------------------------------------- widgets
-def seed_input(label="Seed", value=0):
-    """A seed field with a button that draws a random one (in the browser)."""
-    with gr.Row(equal_height=True):
-        seed = gr.Number(value, label=f"{label} (0 to {MAX_SEED:,})", precision=0, scale=4)
-        dice = gr.Button("Random", scale=1, min_width=80, size="sm")
-    dice.click(None, None, seed, js=f"() => Math.floor(Math.random() * {MAX_SEED})", api_visibility="private")
-    return seed
-
-
-def output_image(label, elem_id=None, height=420):
-    return ImageOutput(label, height=height, elem_classes=["pixelated"], elem_id=elem_id,
-                       buttons=["download", "fullscreen"])
-
-
-def codes_of_seeds(model, seeds):
-    """One code per seed: the code of the first image the Generate tab shows for that seed."""
-    if not hasattr(model, "sample_codes"):  # a plain autoencoder has no prior to draw codes from
-        raise user_error(f"{getattr(model, 'zoo_id', model.name)} has no prior over codes, so seeds do not "
-                         "name codes: interpolate between two images instead.")
-    return np.concatenate([model.sample_codes(1, s) for s in seeds])
-
-
 # ----------------------------------------------------------------------------- tabs
-@demo("Generate", tasks=("generate",), about="""
+@demo("Generate", serves=cap.Generator, about="""
 Sample new data from a model. **Same seed, same images**: a model, seed and number of
 samples always give the same grid, and the first *k* images of a seed do not depend on
 how many you ask for.
@@ -117,7 +69,7 @@ def generate_tab(tab):
     go.click(run, [model, n, seed], out, api_name="generate")
 
 
-@demo("Interpolate", tasks=("generate", "interpolate"), accepts=is_image_model, about="""
+@demo("Interpolate", serves=cap.Interpolator, accepts=is_image_model, about="""
 Walk the straight line between two codes and decode each point. A seed's code is that of
 the first image the Generate tab shows for it; an uploaded image's code comes from the
 model's encoder, or for a GAN from projection (the code whose image is nearest yours,
@@ -172,7 +124,7 @@ def _line(codes, steps):
     return (1 - t) * codes[0] + t * codes[1]
 
 
-@demo("Reconstruct", tasks=("reconstruct", "denoise", "generate"), accepts=is_image_model, about="""
+@demo("Reconstruct", serves=(cap.Encoder, cap.Projector), accepts=is_image_model, about="""
 Upload or draw an image; it is converted to the model's input (for digits: grey 28x28,
 light strokes on black, centred like MNIST) and reconstructed: by the autoencoder, or for a
 GAN by projecting it onto the images the generator can make. Denoising models get a noise
@@ -180,7 +132,7 @@ slider: the input is corrupted first, and the model should remove the noise.
 """)
 def reconstruct_tab(tab):
     def can_denoise(model_id):
-        return bool(model_id) and "denoise" in registry.get_spec(model_id).tasks
+        return bool(model_id) and cap.has(registry.get_spec(model_id), cap.Denoiser)
 
     model = tab.model_dropdown()
     noise = gr.Slider(0, 1, value=0, step=0.05, label="Noise level (standard deviation)",
@@ -219,3 +171,47 @@ def reconstruct_tab(tab):
 
     go_upload.click(run_upload, [model, image, noise], [out, score], api_name="reconstruct")
     go_draw.click(run_drawing, [model, drawing, noise], [out, score], api_name="reconstruct_drawing")
+
+
+MAX_RECOMMEND = 50  # movies in one list
+
+
+@demo("Recommend", serves=cap.Recommender, about="""
+Pick a user of the ratings the model was trained on: the movies they rated highest, beside
+the movies the model predicts they would rate highest among those they have not rated
+(predicted stars, 0.5 to 5).
+""")
+def recommend_tab(tab):
+    with gr.Row():
+        with gr.Column(scale=1):
+            model = tab.model_dropdown()
+            user = gr.Number(1, label="User id (MovieLens: 1 to 671)", precision=0)
+            n = gr.Slider(1, MAX_RECOMMEND, value=10, step=1, label="Number of movies")
+            go = gr.Button("Recommend", variant="primary", elem_id="recommend-button")
+        with gr.Column(scale=2):
+            with gr.Row():
+                rated = gr.Dataframe(headers=["Their top-rated movies", "stars"], label="Rated by the user",
+                                     interactive=False, elem_id="rated-output")
+                recs = gr.Dataframe(headers=["Recommended movies", "predicted stars"], label="Recommended",
+                                    interactive=False, elem_id="recommend-output")
+
+    def run(model_id, user_id, n):
+        user_id = check_int(user_id, "User id", 0, MAX_SEED)
+        n = check_int(n, "Number of movies", 1, MAX_RECOMMEND)
+        r = tab.model(model_id)
+        try:
+            out = r.recommend(user_id, n=n)
+        except ValueError as e:  # an unknown user id: the model's message names the ids it knows
+            raise user_error(str(e)) from None
+        return _their_ratings(registry.get_spec(model_id), user_id, n), [[t, round(s, 2)] for t, s in out]
+
+    go.click(run, [model, user, n], [rated, recs], api_name="recommend")
+
+
+def _their_ratings(spec, user_id, n):
+    """The user's n best-rated movies [[title, stars]] in the model's rating set ([] for other data)."""
+    if spec.dataset not in zdata.RATINGS:
+        return []
+    ids, stars = zdata.movielens.user_ratings(user_id)
+    titles = zdata.movielens.titles()
+    return [[titles[int(m)], float(s)] for m, s in zip(ids[:n], stars[:n])]

@@ -12,15 +12,17 @@ from keras import ops
 
 import zoo
 from zoo import losses as L
-from zoo.models import FAMILIES
-from zoo.models.autoencoder import PRESETS as AE, Autoencoder
-from zoo.models.contractive import PRESETS as CAE, ContractiveAutoencoder
-from zoo.models.denoising import PRESETS as DAE, DenoisingAutoencoder
-from zoo.models.vae import PRESETS as VP, VAE
+from zoo import registry
+from zoo.registry import FAMILIES
+from zoo.models.autoencoder import Autoencoder
+from zoo.models.contractive import ContractiveAutoencoder
+from zoo.models.denoising import DenoisingAutoencoder
+from zoo.models.vae import VAE
 
 from conftest import pretrained_available
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AE, CAE = registry.TINY["Autoencoder"], registry.TINY["ContractiveAutoencoder"]
+DAE, VP = registry.TINY["DenoisingAutoencoder"], registry.TINY["VAE"]
 IDS = ["ae-mnist", "ae-gaussian-mnist", "convae-mnist", "dae-mnist", "cae-mnist", "vae-mnist"]
 TINY = [(Autoencoder, AE["tiny"]), (Autoencoder, AE["tiny-gaussian"]), (Autoencoder, AE["tiny-conv"]),
         (DenoisingAutoencoder, DAE["tiny"]), (DenoisingAutoencoder, DAE["tiny-masking"]),
@@ -50,12 +52,17 @@ def test_catalog_entries_build_with_their_recipes(model_id):
 
     spec = zoo.registry.get_spec(model_id)
     assert FAMILIES[spec.family].__name__ == spec.family and spec.dataset == "mnist"
-    assert set(spec.tasks) <= {"reconstruct", "denoise", "interpolate", "generate"}
+    assert {"reconstruct", "interpolate"} <= set(spec.tasks)
+    assert set(spec.tasks) <= {"reconstruct", "denoise", "interpolate", "generate", "contract", "log_likelihood",
+                               "elbo"}
     assert ("denoise" in spec.tasks) == (spec.family == "DenoisingAutoencoder")
-    assert ("generate" in spec.tasks) == (spec.family == "VAE")
+    assert ("contract" in spec.tasks) == (spec.family == "ContractiveAutoencoder")
+    assert ("generate" in spec.tasks) == ("log_likelihood" in spec.tasks) == (spec.family == "VAE")
+    assert "elbo" not in spec.tasks or spec.family == "VAE"
     m = zoo.load(model_id, pretrained=False)
     assert m.code_dim == 32 and m.count_params() * 4 < 8e6  # 8 MB weight budget
-    lr = RECIPES[model_id].compile["optimizer"]["config"]["learning_rate"]
+    assert RECIPES[model_id] is spec.recipe  # training/recipes.py is a view of the presets
+    lr = spec.recipe.compile["optimizer"]["config"]["learning_rate"]
     lr = lr["config"]["initial_learning_rate"] if isinstance(lr, dict) else lr  # a schedule, at step 0
     assert m.optimizer.learning_rate.numpy() == pytest.approx(lr)
 
@@ -347,11 +354,16 @@ def test_fit_rejects_wrong_shapes_integer_images_and_missing_compile(cls, cfg):
     import tensorflow as tf
 
     m = build(cls, cfg)
-    with pytest.raises(ValueError, match=r"trains on batches of shape \(batch, 8, 8, 1\)"):
+    with pytest.raises(ValueError, match=r"training data must have shape \(n, 8, 8, 1\), got \(8, 28, 28, 1\)"):
         m.fit(np.zeros((8, 28, 28, 1), np.float32), batch_size=4, epochs=1, verbose=0)
     ints = tf.data.Dataset.from_tensor_slices(np.zeros((8, 8, 8, 1), np.uint8)).batch(4)
-    with pytest.raises(ValueError, match="expects float data"):
+    with pytest.raises(ValueError, match="training data must be float in \\[0, 1\\], got dtype uint8"):
         m.fit(ints, epochs=1, verbose=0)
+    # Batches fit's first-batch check does not see (a generator) meet the train step's own check.
+    with pytest.raises(ValueError, match=r"trains on batches of shape \(batch, 8, 8, 1\)"):
+        m.train_step(np.zeros((4, 28, 28, 1), np.float32))
+    with pytest.raises(ValueError, match="expects float data"):
+        m.train_step(tf.zeros((4, 8, 8, 1), tf.uint8))
     with pytest.raises((RuntimeError, ValueError), match="compile"):
         cls(**cfg).fit(images(8), batch_size=4, epochs=1, verbose=0)
 
@@ -376,19 +388,20 @@ def test_bad_constructor_arguments(cls, kw, msg):
 # ----------------------------------------------------------------------------- demo
 def test_demo_tabs_offer_the_autoencoders_and_their_helpers_work():
     gr = pytest.importorskip("gradio")
-    from demos import app, tasks
+    from demos import app, widgets
+    from demos.registry import DEMOS
 
-    tabs = {d.label: app.models_for(d.tasks, pretrained=False, accepts=d.accepts) for d in tasks.DEMOS}
+    tabs = {d.label: app.models_for(d.tasks, pretrained=False, accepts=d.accepts) for d in DEMOS}
     assert set(IDS) <= set(tabs["Reconstruct"]) and set(IDS) <= set(tabs["Interpolate"])
     assert "vae-mnist" in tabs["Generate"] and "ae-mnist" not in tabs["Generate"]
     ae, vae = Autoencoder(**AE["tiny"]), VAE(**VP["tiny"])
     x = images(2)
-    np.testing.assert_array_equal(app.reconstruct(ae, x), ae.reconstruct(x))
-    np.testing.assert_array_equal(app.encode(vae, x), vae.encode(x))
-    np.testing.assert_array_equal(tasks.codes_of_seeds(vae, [3, 4]),
+    np.testing.assert_array_equal(widgets.reconstruct(ae, x), ae.reconstruct(x))
+    np.testing.assert_array_equal(widgets.encode(vae, x), vae.encode(x))
+    np.testing.assert_array_equal(widgets.codes_of_seeds(vae, [3, 4]),
                                   np.concatenate([vae.sample_codes(1, 3), vae.sample_codes(1, 4)]))
     with pytest.raises(gr.Error, match="no prior over codes"):
-        tasks.codes_of_seeds(ae, [0, 1])
+        widgets.codes_of_seeds(ae, [0, 1])
 
 
 # ----------------------------------------------------------------------------- shipped weights
@@ -455,12 +468,13 @@ def test_shipped_metrics_are_what_the_card_says(model_id, test_digits):
 
     spec = zoo.registry.get_spec(model_id)
     ev, proto = spec.metrics["eval"], spec.metrics["protocol"]
-    card = open(os.path.join(ROOT, "model_cards", f"{model_id}.md"), encoding="utf-8").read()
+    card = open(spec.card_path, encoding="utf-8").read()
     for k in ("test_mse", "pca_mse"):
         assert f"| {k} | {ev[k]:.4f} | {proto[k]} |" in card
     for fig in ("reconstructions", "tangents"):
         assert f"{model_id}-{fig}.png" in card
-        assert os.path.exists(os.path.join(ROOT, "model_cards", f"{model_id}-{fig}.png"))
+        assert os.path.exists(os.path.join(spec.pretrained_dir, f"{model_id}-{fig}.png"))
+        assert f"{model_id}-{fig}.png" in spec.files  # pinned like the weights
     # Recompute the cheap metrics (the whole test split) and compare with metrics.json.
     m = zoo.load(model_id, compile=False)
     errs = m.reconstruction_errors(test_digits)
@@ -486,7 +500,7 @@ def test_shipped_vae_likelihood(test_digits):
 
     ev = zoo.registry.get_spec("vae-mnist").metrics["eval"]
     assert ev["test_elbo"] < -ev["test_nll"]  # the IWAE bound is tighter than the ELBO
-    card = open(os.path.join(ROOT, "model_cards", "vae-mnist.md"), encoding="utf-8").read()
+    card = open(zoo.registry.get_spec("vae-mnist").card_path, encoding="utf-8").read()
     assert f"| test_nll | {ev['test_nll']:.4f} |" in card and "vae-mnist-interpolations.png" in card
     # The first 100 binarized test images, same seeds as the card: the per-image numbers are
     # those of the full run (the noise of image i does not depend on how many are evaluated).

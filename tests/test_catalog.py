@@ -1,10 +1,10 @@
-"""The catalog of GAN variants: every id builds, has a recipe, and comparisons are fair."""
+"""The catalog: every id builds and has a recipe (or its own trainer); the GAN variants compare fairly."""
 
 import pytest
 
 import zoo
 from zoo import registry
-from zoo.models import FAMILIES
+from zoo.registry import FAMILIES
 from training.recipes import RECIPES
 
 MIXTURE_PREFIXES = ("gan", "gan-ns", "unrolled-gan", "mbd-gan", "wgan-gp")
@@ -13,8 +13,14 @@ MIXTURE_PREFIXES = ("gan", "gan-ns", "unrolled-gan", "mbd-gan", "wgan-gp")
 @pytest.mark.parametrize("model_id", registry.list_models())
 def test_every_id_has_a_recipe_and_builds(model_id):
     spec = registry.get_spec(model_id)
-    assert model_id in RECIPES, f"{model_id} has no recipe in training/recipes.py"
+    assert spec.recipe is not None, f"{model_id} has no recipe (ModelSpec.recipe in its presets module)"
+    assert RECIPES[model_id] is spec.recipe  # the training/recipes.py shim
     assert spec.family in FAMILIES
+    assert spec.primary_metric is not None, f"{model_id}: an install needs a primary metric to compare"
+    if spec.trainer:
+        import importlib
+
+        assert callable(importlib.import_module(spec.trainer).main)
     if spec.dataset == "celeb_a":
         return  # 64x64x3: built in test_hub; skip the bigger model here
     model = zoo.load(model_id, pretrained=False)
@@ -30,7 +36,7 @@ def test_mixture_variants_differ_only_in_the_method(dataset):
     for mid in ids:
         cfg = registry.get_spec(mid).config
         assert {k: cfg[k] for k in net} == net, mid
-        r, r0 = RECIPES[mid], RECIPES[ids[0]]
+        r, r0 = registry.get_spec(mid).recipe, registry.get_spec(ids[0]).recipe
         assert (r.batch_size, r.seed) == (r0.batch_size, r0.seed), mid
         # the same number of generator updates: epochs x (100,000 // (batch x K))
         k = cfg.get("n_critic", 1)
@@ -49,9 +55,9 @@ def test_mnist_variants_follow_their_papers():
     assert (wgan["loss"], wgan["n_critic"], wgan["clip_value"]) == ("wasserstein", 5, 0.01)
     assert (gp["loss"], gp["n_critic"], gp["gp_weight"]) == ("wasserstein", 5, 10.0)
     assert registry.get_spec("lsgan-mnist").config["loss"] == "least-squares"
-    d_opt = RECIPES["wgan-mnist"].compile["d_optimizer"]
+    d_opt = registry.get_spec("wgan-mnist").recipe.compile["d_optimizer"]
     assert d_opt["class_name"] == "RMSprop" and d_opt["config"]["learning_rate"] == pytest.approx(5e-5)
-    g_opt = RECIPES["wgan-gp-mnist"].compile["g_optimizer"]["config"]
+    g_opt = registry.get_spec("wgan-gp-mnist").recipe.compile["g_optimizer"]["config"]
     assert (g_opt["learning_rate"], g_opt["beta_1"], g_opt["beta_2"]) == pytest.approx((1e-4, 0.5, 0.9))
     a, b = registry.get_spec("dcgan-stacked-mnist").config, registry.get_spec("mbd-dcgan-stacked-mnist").config
     assert {k: v for k, v in b.items() if not k.startswith("minibatch")} == a and b["minibatch_kernels"] > 0

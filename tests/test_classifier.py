@@ -7,8 +7,11 @@ import pytest
 import keras
 
 import zoo
-from zoo.models import FAMILIES
-from zoo.models.classifier import PRESETS, Classifier
+from zoo import registry
+from zoo.registry import FAMILIES
+from zoo.models.classifier import Classifier
+
+PRESETS = registry.TINY["Classifier"]
 
 from conftest import pretrained_available
 

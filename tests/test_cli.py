@@ -33,9 +33,24 @@ def test_sample_writes_a_png_grid(tmp_path, capsys):
     (["sample", "dcgan-celeba"], "not published yet"),
     (["sample", "dcgan-mnist", "-n", "0"], "n must be an int"),
     (["sample", "ae-mnist"], "reconstruct(x)"),
+    (["sample", "mnist-classifier"], "model 'mnist-classifier' cannot generate samples: `sample` needs the "
+                                     "'generate' capability, and its capabilities are classify, features"),
+    (["sample", "mnist-classifier"], "python -m zoo list --task generate"),
 ])
 def test_errors_are_one_line_messages(argv, msg, capsys, tmp_path):
     assert main(argv + ["-o", str(tmp_path / "x.png")]) == 2
     err = capsys.readouterr().err
     assert msg in err and "Traceback" not in err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_list_by_task(capsys):
+    assert main(["list", "--task", "generate", "--pretrained"]) == 0
+    ids = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert "dcgan-mnist" in ids and "vae-mnist" in ids and "ae-mnist" not in ids
+    assert main(["list", "*-mnist", "--task", "reconstruct"]) == 0
+    ids = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert "ae-mnist" in ids and "vae-mnist" in ids and "dcgan-mnist" not in ids
+    assert main(["list", "--task", "generat"]) == 2
+    err = capsys.readouterr().err
+    assert "--task must be one of" in err and "generate" in err and "Traceback" not in err

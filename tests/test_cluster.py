@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import zoo
+from zoo import capabilities as cap
 from zoo.cluster import cluster_accuracy, clustering_metrics, nmi
 
 
@@ -19,7 +20,10 @@ def blobs(n_per=20, seed=0, side=4, noise=0.05):
 
 
 class FirstPixel:
-    """A stand-in model whose code is the first pixel only (the `encode` interface)."""
+    """A stand-in model whose code is the first pixel only: it declares the Encoder capability,
+    and `encode` is all clustering uses of it."""
+
+    CAPABILITIES = (cap.Encoder,)
 
     def encode(self, x, batch_size=None):
         return np.asarray(x)[:, 0, 0, :]
@@ -104,7 +108,7 @@ def test_bad_labels_and_models_raise_clear_errors():
         cluster_accuracy([[0, 1]], [[0, 1]])
     with pytest.raises(ValueError, match="no labels"):
         cluster_accuracy([], [])
-    with pytest.raises(TypeError, match="encode"):
+    with pytest.raises(TypeError, match="`model` must be a zoo model with an encoder"):
         zoo.cluster(object(), blobs(n_per=2)[0], 2)
     x, y = blobs(n_per=2)
     with pytest.raises(ValueError, match="length"):
@@ -115,3 +119,26 @@ def test_zoo_cluster_is_the_module_and_calls_cluster():
     x, _ = blobs(n_per=5)
     assert zoo.cluster.cluster_accuracy is cluster_accuracy and zoo.cluster.nmi is nmi
     np.testing.assert_array_equal(zoo.cluster(None, x, 3), zoo.cluster.cluster(None, x, 3))
+
+
+def test_a_model_without_an_encoder_is_refused_by_name():
+    from zoo.models.gan import GAN
+    from zoo.registry import TINY
+
+    gan = GAN(**TINY["GAN"]["tiny"])  # 8x8 images, but no encoder: its codes cannot be read off
+    x = np.random.default_rng(0).uniform(0, 1, (6, 8, 8, 1)).astype(np.float32)
+    with pytest.raises(TypeError, match=r"cluster: the argument `model` must be a zoo model with an encoder"
+                                        r".*its capabilities: generate, interpolate, project"):
+        zoo.cluster(gan, x, 2)
+    with pytest.raises(TypeError, match=r"clustering_metrics: the argument `model`"):
+        clustering_metrics(gan, x, np.array([0, 0, 0, 1, 1, 1]), k=2)
+
+
+def test_a_plain_keras_encoder_is_accepted():
+    import keras
+
+    x, y = blobs(n_per=10)
+    inp = keras.Input(x.shape[1:])
+    enc = keras.Model(inp, keras.layers.Flatten()(inp))  # the identity code: same as the pixels
+    labels = zoo.cluster(enc, x, 3)
+    assert cluster_accuracy(y, labels) == 1.0

@@ -10,8 +10,10 @@ import pytest
 import tensorflow as tf
 
 import zoo
-from zoo.models.gan import GAN, PRESETS
-from training import curves, recipes, train as T
+from zoo import recipes
+from zoo.models.gan import GAN
+from zoo.registry import TINY
+from training import curves, train as T
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -27,7 +29,7 @@ def rows(path):
 
 
 def test_step_logs_are_the_steps_own_values():
-    g = GAN(**PRESETS["tiny-mlp"], loss="wasserstein", n_critic=1, clip_value=0.01)
+    g = GAN(**TINY["GAN"]["tiny-mlp"], loss="wasserstein", n_critic=1, clip_value=0.01)
     g.compile()
     h = g.fit(ring(16), epochs=1, verbose=0)  # one step: running mean == the step's value
     for key in ("d_loss", "g_loss", "w_estimate"):
@@ -39,7 +41,7 @@ def test_step_logs_are_the_steps_own_values():
 def test_curve_log_writes_every_step_and_the_probes(tmp_path):
     recipe = recipes.Recipe(epochs=2, batch_size=16, compile=recipes.gan(recipes.adam(1e-3), recipes.adam(1e-3)),
                             checkpoint_every=0, probe_every=4)
-    g = GAN(**PRESETS["tiny-mlp"])
+    g = GAN(**TINY["GAN"]["tiny-mlp"], loss="wasserstein", clip_value=0.01)
     g.compile()
     probe = curves.mode_probe("ring8")
     T.fit_with_checkpoints(g, ring(), 2, str(tmp_path), recipe, verbose=False, modes=probe)
@@ -53,6 +55,41 @@ def test_curve_log_writes_every_step_and_the_probes(tmp_path):
     png = curves.plot(str(tmp_path), str(tmp_path / "curves.png"), title="tiny")
     with open(png, "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_minimax_gan_logs_no_wasserstein_estimate_and_still_gets_its_curves(tmp_path):
+    recipe = recipes.Recipe(epochs=1, batch_size=16, compile=recipes.gan(recipes.adam(1e-3), recipes.adam(1e-3)),
+                            checkpoint_every=0, probe_every=5)
+    g = GAN(**TINY["GAN"]["tiny-mlp"], loss="minimax")
+    g.compile()
+    T.fit_with_checkpoints(g, ring(), 1, str(tmp_path), recipe, verbose=False, modes=curves.mode_probe("ring8"))
+    assert "w_estimate" not in rows(tmp_path / "steps.csv")[0]
+    assert [int(r["step"]) for r in rows(tmp_path / "probes.csv")] == [5, 10]
+    with open(curves.plot(str(tmp_path), str(tmp_path / "curves.png")), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_models_without_per_step_losses_are_not_probed(tmp_path):
+    from zoo.models.vae import VAE
+
+    calls = []
+    log = curves.CurveLog(str(tmp_path), probe=lambda m: calls.append(1) or {"modes": 0, "num_modes": 1},
+                          probe_every=1, steps_per_epoch=2)
+    log.set_model(VAE(**TINY["VAE"][sorted(TINY["VAE"])[0]]))
+    log.on_epoch_begin(0)
+    log.on_train_batch_end(0, {"loss": 1.0})
+    log.on_epoch_end(0, {"loss": 1.0})
+    assert calls == [] and not os.path.exists(tmp_path / "probes.csv")
+
+
+def test_rewind_keeps_the_header_and_the_rows_asked_for(tmp_path):
+    path = tmp_path / "steps.csv"
+    path.write_text("step,epoch,d_loss\n1,1,0.5\n2,1,0.4\n3,1,0.3\n")
+    assert curves.rewind(str(path), lambda r: int(r["step"]) <= 2) == 1
+    assert path.read_text().splitlines() == ["step,epoch,d_loss", "1,1,0.5", "2,1,0.4"]
+    assert curves.rewind(str(path), lambda r: True) == 0
+    assert curves.rewind(str(tmp_path / "absent.csv"), lambda r: False) == 0
+    assert os.listdir(tmp_path) == ["steps.csv"]
 
 
 def test_plot_without_steps_gives_none(tmp_path):

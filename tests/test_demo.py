@@ -258,3 +258,73 @@ def test_eight_parallel_clients_five_requests_each(url, tmp_path):
     for seed, grid in results.values():
         assert np.array_equal(by_seed.setdefault(seed, grid), grid)
     assert len(by_seed) == 4
+
+
+# ----------------------------------------------------------------------------- how the app is put together
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _imported_modules(path):
+    import ast
+
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            yield from (f"{node.module}.{a.name}" for a in node.names)
+
+
+def test_the_app_reads_the_tab_registry_and_never_imports_the_tabs():
+    app_py = os.path.join(ROOT, "demos", "app.py")
+    assert "demos.tasks" not in set(_imported_modules(app_py))
+    assert len(open(app_py, encoding="utf-8").read().splitlines()) < 400
+    for leaf in ("registry.py", "widgets.py"):  # shared by app and tasks, importing neither
+        mods = set(_imported_modules(os.path.join(ROOT, "demos", leaf)))
+        assert not {"demos.app", "demos.tasks"} & mods
+    for name in os.listdir(os.path.join(ROOT, "demos")):
+        if name.endswith(".py"):
+            src = open(os.path.join(ROOT, "demos", name), encoding="utf-8").read()
+            assert "hasattr(" not in src and ".family ==" not in src, name
+
+
+def test_tabs_declare_capabilities_and_list_models_by_them():
+    from demos import registry as tabs
+    from zoo import capabilities as cap
+
+    assert [d.label for d in tabs.DEMOS][:3] == ["Generate", "Interpolate", "Reconstruct"]
+    for d in tabs.DEMOS:
+        assert d.serves and all(isinstance(c, cap.Capability) for c in d.serves)
+        expected = sorted({i for c in d.serves for i in zoo.list_models(task=c.name, pretrained=True)
+                           if d.accepts is None or d.accepts(zoo.registry.get_spec(i))})
+        found = demo_app.models_for(d.serves, accepts=d.accepts)
+        assert found == demo_app.models_for(d.tasks, accepts=d.accepts) == expected
+    by_label = {d.label: demo_app.models_for(d.tasks, accepts=d.accepts) for d in tabs.DEMOS}
+    assert "gan-ring8" in by_label["Generate"] and "gan-ring8" not in by_label["Reconstruct"]  # 2-D points
+    with pytest.raises(TypeError, match="serves must be a zoo.capabilities.Capability"):
+        tabs.demo("Bad", serves="generate")
+
+
+def test_the_model_description_links_its_card():
+    for model_id in ("dcgan-mnist", "ae-mnist"):
+        spec = zoo.registry.get_spec(model_id)
+        text = demo_app.describe(model_id)
+        assert f"`zoo/pretrained/{model_id}/README.md`" in text
+        assert os.path.samefile(os.path.join(ROOT, "zoo", "pretrained", model_id, "README.md"), spec.card_path)
+        assert zoo.info(model_id)["card"] == spec.card_path
+    assert "no card yet" in demo_app.describe("dcgan-celeba")
+
+
+def test_helpers_pick_what_to_do_from_capabilities():
+    import gradio as gr
+    from demos import widgets
+    from zoo.models.classifier import Classifier
+    from zoo.registry import TINY
+
+    clf = Classifier(**TINY["Classifier"]["tiny"])
+    x = np.zeros((1, *clf.data_shape), np.float32)
+    with pytest.raises(gr.Error, match="no encoder and no generator to project onto"):
+        widgets.encode(clf, x)
+    with pytest.raises(gr.Error, match="no prior over codes"):
+        widgets.codes_of_seeds(clf, [0, 1])

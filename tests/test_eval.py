@@ -1,8 +1,11 @@
 """Evaluation suite: FID / KID / precision-recall against closed forms and hand-made sets,
 mixture mode coverage, Stacked MNIST, and evaluate() dispatch."""
 
+import ast
 import itertools
 import math
+import os
+import re
 import warnings
 
 import numpy as np
@@ -13,9 +16,10 @@ from zoo import data, registry
 from zoo import eval as E
 from zoo.eval.fid_kid import mmd2_unbiased
 from zoo.eval.prdc import in_manifold, knn_radii
-from zoo.models.classifier import PRESETS as CLF_PRESETS, Classifier
-from zoo.models.gan import GAN, PRESETS as GAN_PRESETS
-from zoo.registry import ModelSpec
+from zoo.eval import features
+from zoo.models.classifier import Classifier
+from zoo.models.gan import GAN
+from zoo.registry import TINY, ModelSpec
 
 from conftest import pretrained_available
 
@@ -266,7 +270,7 @@ def _check_result(res, keys):
 
 @pytest.fixture(scope="module")
 def small_clf():
-    return Classifier(**{**CLF_PRESETS["mnist-classifier"], "filters": 4, "units": 16})
+    return Classifier(**{**registry.get_spec("mnist-classifier").config, "filters": 4, "units": 16})
 
 
 def test_evaluate_digit_generator(small_clf):
@@ -285,7 +289,7 @@ def test_evaluate_digit_generator(small_clf):
 
 
 def test_evaluate_mixture_and_stacked_generators(small_clf):
-    g = GAN(**GAN_PRESETS["tiny-mlp"])
+    g = GAN(**TINY["GAN"]["tiny-mlp"])
     res = E.evaluate(g, _spec("ring8"), n_samples=200)
     _check_result(res, ["modes_covered_mean", "modes_covered_std", "hq_percent_mean", "hq_percent_std",
                         "kl_to_uniform_mean", "kl_to_uniform_std"])
@@ -300,9 +304,11 @@ def test_evaluate_classifier_and_unknown_cases(small_clf):
     res = E.evaluate(small_clf, registry.get_spec("mnist-classifier"), n_samples=200)
     _check_result(res, ["test_accuracy"])
     assert 0.0 <= res["eval"]["test_accuracy"] <= 1.0
+    # The suites follow the spec's capabilities and dataset: none of them covers these.
     assert E.evaluate(small_clf, _spec("celeb_a", "Classifier")) == {}
-    assert E.evaluate(GAN(**GAN_PRESETS["tiny"]), _spec("celeb_a")) == {}
-    assert E.evaluate(object(), _spec("mnist", "Other")) == {}
+    assert E.evaluate(small_clf, _spec("ring8", "Classifier")) == {}
+    assert E.evaluate(GAN(**TINY["GAN"]["tiny"]), _spec("celeb_a")) == {}
+    assert E.evaluate(object(), _spec("celeb_a", "VAE")) == {}
 
 
 @pytest.mark.skipif(pretrained_available("mnist-classifier"), reason="feature network installed")
@@ -335,3 +341,90 @@ def test_real_vs_real_floor_is_far_below_a_noise_generator():
     assert ev["fid_real_vs_real"] < 0.05 * ev["fid"]
     assert ev["precision"] < 0.05 and ev["kid"] > ev["kid_real_vs_real"] + 10 * ev["kid_std"]
     assert zoo.load("mnist-classifier") is not None
+
+
+# ----------------------------------------------------------------------------- frozen feature networks
+def test_the_feature_network_pin_matches_the_catalog():
+    model_id, sha = features.FEATURE_NETWORKS["mnist"]
+    assert model_id == "mnist-classifier" and len(sha) == 64
+    weights = registry.get_spec(model_id).weights
+    if weights:  # published: the pin is its digest
+        assert weights[registry.WEIGHTS_FILE] == sha
+    assert features.check_pin("mnist") == model_id
+    with pytest.raises(ValueError, match="dataset 'celeb_a' has no pinned feature network"):
+        features.feature_network("celeb_a")
+
+
+@pytest.mark.skipif(not pretrained_available("mnist-classifier"), reason="mnist-classifier not trained")
+def test_evaluation_refuses_a_feature_network_that_differs_from_the_pin(monkeypatch):
+    # A retrained mnist-classifier would silently change every FID: evaluation must stop instead.
+    monkeypatch.setitem(features.FEATURE_NETWORKS, "mnist", ("mnist-classifier", "0" * 64))
+    with pytest.raises(features.FeatureNetworkChangedError, match="'mnist-classifier'.*FEATURE_NETWORKS"):
+        features.feature_network("mnist")
+    g = GAN(architecture="dcgan", data_shape=[28, 28, 1], latent_dim=8, g_filters=4, d_filters=4)
+    with pytest.raises(features.FeatureNetworkChangedError, match="changed"):
+        E.evaluate(g, registry.get_spec("dcgan-mnist"), n_samples=50)
+    s = GAN(architecture="dcgan", data_shape=[28, 28, 3], latent_dim=8, g_filters=4, d_filters=4)
+    with pytest.raises(features.FeatureNetworkChangedError):  # Stacked MNIST labels channels with it too
+        E.evaluate(s, registry.get_spec("dcgan-stacked-mnist"), n_samples=50)
+    assert isinstance(features.FeatureNetworkChangedError("x"), ValueError)  # the CLI prints it on one line
+
+
+def test_the_suites_follow_capabilities_not_families(small_clf):
+    # A classifier's accuracy comes from its Classifier capability, whatever its family is called.
+    tp = registry.get_spec("tangentprop-mnist")
+    assert "classify" in tp.tasks and "features" not in tp.tasks
+    res = E.evaluate(small_clf, tp, n_samples=100)
+    assert set(res["eval"]) == {"test_accuracy"}
+
+
+# ----------------------------------------------------------------------------- the rules of zoo/eval
+EVAL_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "zoo", "eval")
+
+
+def _imports(path):
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            yield from (f"{node.module}.{a.name}" for a in node.names)
+
+
+@pytest.mark.parametrize("name", sorted(f for f in os.listdir(EVAL_DIR) if f.endswith(".py")))
+def test_eval_chooses_by_capability_and_never_imports_the_families(name):
+    path = os.path.join(EVAL_DIR, name)
+    assert not [m for m in _imports(path) if m == "zoo.models" or m.startswith("zoo.models.")]
+    assert not [m for m in _imports(path) if m.startswith(("training", "demos"))]
+    src = open(path, encoding="utf-8").read()
+    assert "hasattr(" not in src and ".family" not in src and "FAMILIES" not in src
+    assert not re.search(r"isinstance\([^)]*\b(" + "|".join(registry.FAMILIES) + r")\b", src)
+
+
+# ----------------------------------------------------------------------------- card figures
+@pytest.mark.slow
+@pytest.mark.skipif(not pretrained_available("ae-mnist"), reason="ae-mnist not trained")
+def test_card_figures_write_into_the_given_folder_atomically(tmp_path, monkeypatch):
+    from zoo import manifold
+    from zoo.eval import reconstruction as R
+
+    assert R.has_figures(registry.get_spec("ae-mnist")) and not R.has_figures(registry.get_spec("dcgan-mnist"))
+    folder = tmp_path / "ae-mnist"  # created when missing
+    sections = R.card_figures("ae-mnist", str(folder))
+    names = ["ae-mnist-interpolations.png", "ae-mnist-reconstructions.png", "ae-mnist-tangents.png"]
+    assert sorted(os.listdir(folder)) == names  # nothing else: no temp folder left behind
+    assert [t for t, _ in sections] == ["Reconstructions", "Interpolations", "Tangent vectors"]
+    for (_, text), kind in zip(sections, ("reconstructions", "interpolations", "tangents")):
+        assert f"](ae-mnist-{kind}.png)" in text  # linked relative to the folder the card sits in
+    before = {n: (folder / n).read_bytes() for n in names}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(manifold, "save_tangent_figure", broken)
+    with pytest.raises(OSError, match="disk full"):
+        R.card_figures("ae-mnist", str(folder))
+    # The figures drawn before the failure were not published: the old set stays whole.
+    assert sorted(os.listdir(folder)) == names
+    assert all((folder / n).read_bytes() == before[n] for n in names)

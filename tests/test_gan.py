@@ -5,7 +5,11 @@ import pytest
 import keras
 
 import zoo
-from zoo.models.gan import GAN, PRESETS
+from zoo import registry
+from zoo.models import unrolled
+from zoo.models.gan import GAN
+
+PRESETS = registry.TINY["GAN"]
 
 
 def tiny(**kw):
@@ -163,8 +167,11 @@ def test_decode_rejects_wrong_shape_and_nan():
 
 def test_fit_rejects_wrong_input_shape():
     g = tiny()
-    with pytest.raises(ValueError, match=r"trains on batches of shape \(batch, 8, 8, 1\)"):
+    with pytest.raises(ValueError, match=r"training data must have shape \(n, 8, 8, 1\), got \(8, 28, 28, 1\)"):
         g.fit(batches((28, 28, 1)), epochs=1, verbose=0)
+    # Batches that fit's first-batch check does not see (a generator) meet the train step's own check.
+    with pytest.raises(ValueError, match=r"trains on batches of shape \(batch, 8, 8, 1\)"):
+        g.train_step(np.zeros((8, 28, 28, 1), np.float32))
 
 
 def test_fit_rejects_integer_images():
@@ -172,8 +179,10 @@ def test_fit_rejects_integer_images():
 
     g = tiny()
     x = tf.data.Dataset.from_tensor_slices(np.zeros((16, 8, 8, 1), np.uint8)).batch(8)
-    with pytest.raises(ValueError, match="expects float data"):
+    with pytest.raises(ValueError, match="training data must be float in \\[0, 1\\], got dtype uint8"):
         g.fit(x, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="expects float data"):
+        g.train_step(tf.zeros((8, 8, 8, 1), tf.uint8))
 
 
 def test_fit_before_compile_is_a_clear_error():
@@ -259,7 +268,12 @@ def test_unrolled_steps_are_the_discriminators_own_adam_steps():
     g.compile(d_optimizer=keras.optimizers.Adam(0.05, beta_1=0.5), g_optimizer=keras.optimizers.Adam(0.01))
     for _ in range(3):  # non-zero moments, step count 3
         g.train_step(x)
-    theta, _, (grads, _, _) = g._unrolled_critic(tf.constant(x), g._codes(8))
+    codes = g._codes(8)
+    theta, _, (grads, _, _) = g._unrolled_critic(tf.constant(x), codes)
+    # The method is the module's function (zoo/models/unrolled.py) applied to the model.
+    theta2, _, (grads2, _, _) = unrolled.unrolled_critic(g, tf.constant(x), codes)
+    for a, b in zip(theta + grads, theta2 + grads2):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     before = [v.numpy() for v in g.discriminator.trainable_variables]
     g._apply_d(grads)
     after = [v.numpy() for v in g.discriminator.trainable_variables]
@@ -274,6 +288,8 @@ def test_unrolling_an_optimizer_it_cannot_follow_is_a_clear_error():
     g.compile(d_optimizer=keras.optimizers.RMSprop(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
     with pytest.raises(ValueError, match="Adam"):
         g.train_step(x)
+    with pytest.raises(ValueError, match="Pass a float unroll_lr"):
+        unrolled.update_rule(keras.optimizers.SGD(0.1, momentum=0.9), g.discriminator.trainable_variables)
     with pytest.raises(ValueError, match="unroll_lr"):
         GAN(**dict(PRESETS["tiny-mlp"], unrolled_steps=2, unroll_lr=-1.0))
 
@@ -291,10 +307,18 @@ def test_project_finds_the_code_of_a_generated_example():
     np.testing.assert_array_equal(start, g.project(target, steps=0))  # same seed, same start
 
 
-@pytest.mark.parametrize("bad", [np.zeros((2, 8, 8)), np.zeros((0, 8, 8, 1)), np.full((1, 8, 8, 1), np.nan)])
-def test_project_rejects_bad_examples(bad):
-    with pytest.raises(ValueError, match="shape|NaN"):
+@pytest.mark.parametrize("bad,msg", [(np.zeros((2, 8, 9)), r"shape \(n, 8, 8, 1\)"),
+                                     (np.zeros((2, 8, 8, 3)), r"shape \(n, 8, 8, 1\)"),
+                                     (np.zeros((0, 8, 8, 1)), "empty"), (np.full((1, 8, 8, 1), np.nan), "NaN")])
+def test_project_rejects_bad_examples(bad, msg):
+    with pytest.raises(ValueError, match=msg):
         GAN(**PRESETS["tiny"]).project(bad)
+
+
+def test_project_accepts_grayscale_without_a_channel_axis():
+    g = GAN(**PRESETS["tiny"])
+    x = g.generate(2, seed=1)
+    np.testing.assert_array_equal(g.project(x[..., 0], steps=0), g.project(x, steps=0))
 
 
 @pytest.mark.parametrize("kw,msg", [({"steps": -1}, "steps"), ({"steps": 2.5}, "steps"),

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import keras
 
+from zoo import capabilities as cap
 from zoo import manifold
 
 
@@ -29,11 +30,17 @@ def images(n=3, side=4, seed=0):
 
 
 class Wrapped:
-    """A stand-in for a zoo autoencoder: only the `encoder` attribute matters here."""
+    """A stand-in for a zoo autoencoder: it declares the Encoder capability, and `code_encoder`
+    (the keras Model image -> code) is all zoo.manifold uses of it."""
+
+    CAPABILITIES = (cap.Encoder,)
 
     def __init__(self, encoder):
         self.encoder = encoder
         self.zoo_id = "stand-in"
+
+    def code_encoder(self):
+        return self.encoder
 
 
 def test_jacobian_matches_central_finite_differences():
@@ -45,7 +52,7 @@ def test_jacobian_matches_central_finite_differences():
     fd = np.stack([(mlp_forward64(enc, x64 + eps * e) - mlp_forward64(enc, x64 - eps * e)) / (2 * eps)
                    for e in np.eye(16)], axis=-1)  # (n, code, input)
     np.testing.assert_allclose(J, fd, atol=1e-5)
-    # Batching does not change it, and a zoo-style model with `.encoder` gives the same.
+    # Batching does not change it, and a zoo-style model with an encoder gives the same.
     np.testing.assert_allclose(manifold.jacobian(Wrapped(enc), x, batch_size=2), J, atol=1e-7)
 
 
@@ -111,7 +118,7 @@ def test_bad_inputs_raise_clear_errors(x, k, match):
 
 
 def test_a_non_model_is_refused():
-    with pytest.raises(TypeError, match="encoder"):
+    with pytest.raises(TypeError, match="`model` must be a zoo model with an encoder"):
         manifold.tangent_vectors(lambda x: x, images(), k=1)
     with pytest.raises(ValueError, match="batch_size"):
         manifold.jacobian(mlp_encoder(), images(), batch_size=0)
@@ -132,9 +139,10 @@ def test_tangent_figure_is_written_atomically(tmp_path):
 
 def test_vae_tangents_are_those_of_the_posterior_mean(tmp_path):
     import zoo
-    from zoo.models.vae import PRESETS, VAE
+    from zoo.models.vae import VAE
+    from zoo.registry import TINY
 
-    m = VAE(**PRESETS["tiny"])
+    m = VAE(**TINY["VAE"]["tiny"])
     x = np.random.default_rng(0).uniform(0, 1, (2, *m.image_shape)).astype(np.float32)
     names = [w.path for w in m.weights]
     v, s = manifold.tangent_vectors(m, x, k=2)
@@ -167,3 +175,19 @@ def test_a_failed_figure_write_keeps_the_old_file_and_leaves_no_temp(tmp_path, m
         viz.save_figure(fig, path)
     assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["f.png"]
     assert not plt.fignum_exists(fig.number)  # closed even on failure
+
+
+def test_a_model_without_an_encoder_is_refused_by_name(tmp_path):
+    from zoo.models.gan import GAN
+    from zoo.registry import TINY
+
+    gan = GAN(**TINY["GAN"]["tiny"])  # a keras Model, but one that declares no encoder
+    x = images(2, side=8)
+    msg = r"the argument `model` must be a zoo model with an encoder.*its capabilities: generate"
+    with pytest.raises(TypeError, match="tangent_vectors: " + msg):
+        manifold.tangent_vectors(gan, x, k=1)
+    with pytest.raises(TypeError, match="jacobian: " + msg):
+        manifold.jacobian(gan, x)
+    with pytest.raises(TypeError, match=msg):
+        manifold.save_tangent_figure(tmp_path / "gan.png", gan, x, k=1)
+    assert not os.path.exists(tmp_path / "gan.png")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import zoo
-from tests.conftest import pretrained_available
+from conftest import pretrained_available
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +59,8 @@ def test_metrics_and_card_exist():
 
     spec = zoo.registry.get_spec("dcgan-mnist")
     assert spec.metrics["training"]["epochs"] > 0
-    card = os.path.join(os.path.dirname(os.path.dirname(__file__)), "model_cards", "dcgan-mnist.md")
-    text = open(card).read()
+    assert spec.card_path == os.path.join(spec.pretrained_dir, "README.md")
+    assert {"README.md", "metrics.json", "config.json", "model.weights.h5"} <= set(spec.files)  # all pinned
+    text = open(spec.card_path).read()
     assert text.startswith("---\nlibrary_name: keras")
     assert "python -m training.train dcgan-mnist" in text

@@ -8,8 +8,11 @@ import keras
 import tensorflow as tf
 
 import zoo
-from zoo.models import FAMILIES
-from zoo.models.tangentprop import PRESETS, TangentPropClassifier, tangent_penalty
+from zoo import registry
+from zoo.registry import FAMILIES
+from zoo.models.tangentprop import TangentPropClassifier, tangent_penalty
+
+PRESETS = registry.TINY["TangentPropClassifier"]
 
 from conftest import pretrained_available
 
@@ -201,14 +204,16 @@ def test_the_evaluation_suite_scores_the_family_as_a_classifier():
 def test_card_shows_the_stored_experiment_section_and_its_own_command(tmp_path, monkeypatch):
     from training import card
 
+    # The card is written into the id's package folder (spec.pretrained_dir), here a temporary one.
     monkeypatch.setattr(zoo.registry, "PRETRAINED_DIR", str(tmp_path / "pretrained"))
-    monkeypatch.setattr(card, "CARDS", str(tmp_path / "cards"))
     folder = tmp_path / "pretrained" / "tangentprop-mnist"
     folder.mkdir(parents=True)
     metrics = {"eval": {"test_accuracy": 0.9}, "protocol": {"test_accuracy": "all of it"},
                "card_sections": [["Tangent Prop with few labels", "| labels | ... |"]]}
     (folder / "metrics.json").write_text(json.dumps(metrics))
-    text = open(card.write_card("tangentprop-mnist")).read()
+    path = card.write_card("tangentprop-mnist")
+    assert path == zoo.registry.get_spec("tangentprop-mnist").card_path == str(folder / "README.md")
+    text = open(path).read()
     assert "## Tangent Prop with few labels\n\n| labels | ... |" in text
     assert "Reproduce: `python -m training.tangentprop`" in text
     assert "tangent-prop" in text and "type: image-classification" in text

@@ -15,7 +15,6 @@ from zoo.eval import evaluate_id
 
 pytestmark = pytest.mark.slow
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MIXTURE_IDS = [m for m in registry.list_models(pretrained=True)
                if registry.get_spec(m).dataset in ("ring8", "grid25")]
 IMAGE_IDS = [m for m in ("lsgan-mnist", "wgan-mnist", "wgan-gp-mnist", "dcgan-stacked-mnist",
@@ -44,9 +43,11 @@ def check(model_id):
 @pytest.mark.parametrize("model_id", MIXTURE_IDS)
 def test_mixture_models_reproduce_their_cards(model_id):
     check(model_id)
-    card = open(os.path.join(ROOT, "model_cards", f"{model_id}.md"), encoding="utf-8").read()
-    assert "## Training curves" in card and os.path.exists(
-        os.path.join(ROOT, "model_cards", f"{model_id}-curves.png"))
+    spec = registry.get_spec(model_id)
+    card = open(spec.card_path, encoding="utf-8").read()
+    curves = f"{model_id}-curves.png"
+    assert "## Training curves" in card and curves in card
+    assert os.path.exists(os.path.join(spec.pretrained_dir, curves)) and curves in spec.files
 
 
 @pytest.mark.parametrize("model_id", IMAGE_IDS)

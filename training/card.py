@@ -1,156 +1,68 @@
-"""Model cards: Hub-style README for each catalog id, generated from registry + metrics.json."""
+"""Model cards: the Hub-style README.md of each catalog id, in its package folder.
+
+``write_card(id)`` writes ``zoo/pretrained/<id>/README.md`` (`spec.card_path`) beside the
+weights, with its images in the same folder (``<id>.png`` samples, ``<id>-curves.png``
+training curves, figures). All text comes from the catalog: `spec.card` (intended use,
+limitations, tags, Hub task), `spec.recipe`, `spec.paper`, `spec.summary`,
+`spec.primary_metric`, `spec.paper_numbers`, `spec.version`, and the folder's metrics.json.
+Sections are chosen from the family's capabilities and the dataset, never from the family's
+name. Every file is written to a temporary name and renamed into place.
+
+Writing a card changes a pinned file: callers re-pin with `training.train.write_checksum`.
+"""
 
 import json
 import os
 import shutil
+import tempfile
 
-from zoo import registry
-from training.recipes import RECIPES
+from zoo import capabilities as cap
+from zoo import data, registry
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CARDS = os.path.join(ROOT, "model_cards")
-
-DATASET_HUB = {"mnist": "mnist", "celeb_a": "celeb_a"}
-TAGS = {"GAN": ["gan", "generative-adversarial-network", "unconditional-image-generation"],
-        "Classifier": ["image-classification"]}
-INTENDED = {
-    "GAN": "Teaching and research on generative models: sampling, latent interpolation, "
-           "fine-tuning with `model.fit`, and as a baseline for the GAN variants of the zoo. "
-           "Not for producing data that is passed off as real, nor for any decision about people.",
-    "Classifier": "The feature network of the zoo's evaluation suite (FID, KID, precision/recall "
-                  "and mode counts on digit data) and a teaching baseline. Not for reading "
-                  "handwriting in any setting where errors affect people.",
-}
-LIMITS = {
-    "GAN": ["- Trained on one dataset at low resolution; samples are not photorealistic and "
-            "carry the biases of the data.",
-            "- GAN samples can miss modes of the data (mode collapse); the evaluation table, "
-            "not the sample grid, says how well the data is covered."],
-    "Classifier": ["- Trained on MNIST only: digits that are not centred 28x28 light-on-dark "
-                   "strokes are out of distribution.",
-                   "- Many units of its 128-d feature layer are inactive on MNIST, so FID/KID "
-                   "built on it compare zoo models with each other, not with Inception-based "
-                   "numbers."],
-}
-# The 2D mixtures are teaching data: (intended use, limitations) replace the family's.
-_TOY_USE = ("Teaching and research on mode collapse: compare this model's samples, training curves "
-            "and mode counts with the other variants trained on the same data with the same network "
-            "and recipe (`benchmarks/modes.md`), and fine-tune it with `model.fit`.")
-_TOY_LIMITS = ["- A 2D toy problem: the numbers say how this recipe behaves on this mixture, not how "
-               "the method ranks on real data.",
-               "- One training run (seed 0) per variant: GAN training is noisy, and another seed can "
-               "cover more or fewer modes; the std in the table is over sampling seeds, not "
-               "training seeds.",
-               "- High quality means within 3 standard deviations of a mode, a strict bar on these "
-               "narrow modes (an exact sample of the mixture scores 98.9%)."]
-TOY = {"ring8": (_TOY_USE, _TOY_LIMITS), "grid25": (_TOY_USE, _TOY_LIMITS)}
-TASK = {"GAN": "unconditional-image-generation", "Classifier": "image-classification"}
-
-
-def _tags(spec):
-    """Hub tags: zoo, the family and its own tags, once each; no image task for 2D points."""
-    tags = ["zoo", spec.family.lower(), *TAGS.get(spec.family, [])]
-    if spec.dataset in TOY:
-        tags = [t for t in tags if "image" not in t]
-    return list(dict.fromkeys(tags))
-
-
-# Datasets whose cards have their own (intended use, limitations) instead of their family's.
-_STACKED_USE = ("Teaching and research on mode collapse at scale: Stacked MNIST has 1,000 modes (one per "
-                "triple of digits), so how many of them the samples hit, and how evenly, is a direct "
-                "measure of collapse. Compare `dcgan-stacked-mnist` with `mbd-dcgan-stacked-mnist` (the "
-                "same DCGAN with minibatch discrimination) and the published numbers in "
-                "`benchmarks/modes.md`; watch the modes-over-training curve. Not for producing data that "
-                "is passed off as real, nor for any decision about people.")
-_STACKED_LIMITS = [
-    "- A short recipe (3 epochs) on 2 CPU cores: the samples are rough stacked digits, and a "
-    "collapsed run stays collapsed; the mode count is the result, not the sample grid.",
-    "- Modes are counted with `mnist-classifier` on each channel: a blurry channel still gets a "
-    "label, so a hit mode is not a clean sample of it.",
-]
-DATASET_TEXT = {"stacked_mnist": (_STACKED_USE, _STACKED_LIMITS), **TOY}
-
-# --- autoencoders (zoo/models/autoencoder.py, denoising.py, contractive.py, vae.py)
-_AE_USE = ("Teaching and research on representation learning: codes (`encode`) to visualise, cluster "
-           "or use as features, reconstructions and interpolations between digits, and a baseline "
-           "against PCA at the same code size. ")
-_AE_LIMITS = ["- Trained on MNIST only: anything but centred 28x28 light-on-dark digits is out of "
-              "distribution and comes back as a digit-like blur.",
-              "- Reconstructions are blurrier than the inputs: a 32-d code keeps the shape of a digit, "
-              "not every detail of its strokes.",
-              "- There is no prior over codes: decoding arbitrary codes, or points far from the codes of "
-              "real digits, need not give digits."]
-TAGS.update({"Autoencoder": ["dimensionality-reduction", "image-to-image"],
-             "DenoisingAutoencoder": ["autoencoder", "denoising-autoencoder", "image-to-image"],
-             "ContractiveAutoencoder": ["autoencoder", "contractive-autoencoder", "image-to-image"],
-             "VAE": ["vae", "variational-autoencoder", "unconditional-image-generation"]})
-INTENDED.update({
-    "Autoencoder": _AE_USE + "Not for compressing data whose details matter, nor for any decision "
-                             "about people.",
-    "DenoisingAutoencoder": _AE_USE + "Also a demonstration of denoising: corrupt a digit and let the "
-                                      "model restore it. Not for restoring documents or any data whose "
-                                      "details matter, nor for any decision about people.",
-    "ContractiveAutoencoder": _AE_USE + "Also a demonstration of the contraction penalty (compare its "
-                                        "Jacobian norm and reconstructions with the plain autoencoder's). "
-                                        "Not for any decision about people.",
-    "VAE": "Teaching and research on latent-variable generative models: sampling, latent "
-           "interpolation, likelihood evaluation by importance sampling, posterior means as "
-           "features, fine-tuning with `model.fit`. Not for producing data that is passed off as "
-           "real, nor for any decision about people.",
-})
-LIMITS.update({
-    "Autoencoder": _AE_LIMITS,
-    "DenoisingAutoencoder": _AE_LIMITS + ["- Trained on one kind and level of noise (see the "
-                                          "architecture line); other corruptions are removed less well."],
-    "ContractiveAutoencoder": _AE_LIMITS + ["- lambda trades reconstruction for contraction: the codes are "
-                                            "sigmoid units, many of them saturated."],
-    "VAE": ["- Trained on MNIST only, at 28x28; samples are blurry digits and carry the biases of the data.",
-            "- Samples and reconstructions are the Bernoulli means p(x|z) (grey levels); binary samples "
-            "drawn from them look noisier.",
-            "- The test NLL is measured on one fixed stochastic binarization of the test split; other "
-            "binarizations (e.g. the static one of Larochelle & Murray 2011) give somewhat different "
-            "numbers, so compare with published figures with care.",
-            "- Some latent dimensions may be unused (KL near 0, posterior collapse)."],
-})
-TASK.update({"Autoencoder": "image-to-image", "DenoisingAutoencoder": "image-to-image",
-             "ContractiveAutoencoder": "image-to-image", "VAE": "unconditional-image-generation"})
-
-# --- Tangent Prop (zoo/models/tangentprop.py), trained by training/tangentprop.py
-TAGS["TangentPropClassifier"] = ["image-classification", "tangent-prop", "manifold-tangent-classifier"]
-INTENDED["TangentPropClassifier"] = (
-    "Teaching and research on invariance priors: how much the tangent vectors of an autoencoder help "
-    "a classifier that sees few labels (see the table below), and a starting point for fine-tuning "
-    "with `model.fit((x, tangents), y)`. Not for reading handwriting in any setting where errors "
-    "affect people.")
-LIMITS["TangentPropClassifier"] = [
-    "- Trained on 1,000 labelled MNIST images: far less accurate than a classifier trained on all "
-    "60,000 labels (`mnist-classifier`).",
-    "- The tangents describe the MNIST manifold as one autoencoder learned it, and the penalty acts "
-    "at the labelled images only; whether it helps is measured, not assumed (see the table)."]
-TASK["TangentPropClassifier"] = "image-classification"
-# Ids trained by their own script rather than `python -m training.train ID`.
-REPRODUCE = {"tangentprop-mnist": "python -m training.tangentprop"}
+CHANGELOG = "CHANGELOG.md"  # zoo/pretrained/CHANGELOG.md: one entry per install
 
 
 def _module(family):
     """Source file of a family, e.g. zoo/models/denoising.py."""
-    from zoo.models import FAMILIES
-
-    cls = FAMILIES.get(family)
+    cls = registry.FAMILIES.get(family)
     return (cls.__module__.replace(".", "/") + ".py") if cls else f"zoo/models/{family.lower()}.py"
 
 
-def _figures(spec):
-    """Card sections with figures drawn from the installed model (autoencoders: reconstructions
-    beside the inputs and PCA's, interpolations); [] for other families or untrained ids."""
+def _points(spec):
+    """True when the dataset's examples are points (e.g. 2D mixtures), not images."""
+    shape = data.DATASETS.get(spec.dataset, (None,))[0]
+    return shape is not None and len(shape) == 1
+
+
+def _tags(spec):
+    """Hub tags: zoo, the family and the card's own tags, once each; no image task for points."""
+    tags = ["zoo", spec.family.lower(), *spec.card.tags]
+    if _points(spec):
+        tags = [t for t in tags if "image" not in t]
+    return list(dict.fromkeys(tags))
+
+
+def _task(spec):
+    return "other" if _points(spec) else spec.card.task
+
+
+def has_figures(spec):
+    """True when the card of `spec` shows figures drawn from its installed model (chosen by
+    `zoo.eval.reconstruction` from the capabilities and the dataset)."""
     from zoo.eval import reconstruction
 
-    if spec.family not in reconstruction.FAMILIES or spec.status != "trained":
-        return []
-    return reconstruction.card_figures(spec.id, CARDS)
+    return reconstruction.has_figures(spec)
 
 
-def _clustering_section(ev):
+def _figures(spec, folder):
+    """Card sections with figures drawn from the installed model into `folder` ([] when its
+    capabilities and dataset have none, or it is not installed)."""
+    from zoo.eval import reconstruction
+
+    return reconstruction.card_figures(spec.id, folder) if has_figures(spec) else []
+
+
+def _clustering_section(ev, dataset):
     """("Clustering the codes", table of cluster accuracy / NMI, codes vs pixels) or None."""
     if "cluster_acc_kmeans_codes" not in ev:
         return None
@@ -161,16 +73,15 @@ def _clustering_section(ev):
             rows.append(f"| {name} | " + " | ".join(
                 f"{ev[f'{m}_{method}_{space}']:.3f}" for space in ("codes", "pixels") for m in ("cluster_acc", "nmi"))
                 + " |")
-    body = ("k = 10 clusters of the MNIST test split, on the model's codes (`encode`) and on the raw "
-            "pixels, compared with the digit labels (accuracy of the best one-to-one cluster-to-class "
+    body = (f"k = 10 clusters of the {dataset} test split, on the model's codes (`encode`) and on the raw "
+            "pixels, compared with the class labels (accuracy of the best one-to-one cluster-to-class "
             "map; normalized mutual information). Reproduce with `zoo.cluster(model, x, 10, "
             "method=\"kmeans\")` or `zoo.cluster.clustering_metrics(model, x, y)`; the protocol of each "
             "number is in the table above.\n\n" + "\n".join(rows))
     return "Clustering the codes", body
 
 
-def _yaml_metrics(metrics):
-    ev = metrics.get("eval", {})
+def _yaml_metrics(ev):
     rows = []
     for k, v in sorted(ev.items()):
         if isinstance(v, (int, float)):
@@ -182,133 +93,160 @@ def _fmt(v):
     return f"{v:.4f}" if isinstance(v, float) else str(v)
 
 
-def _copy_in(src, name):
-    shutil.copy(src, os.path.join(CARDS, name + ".tmp"))
-    os.replace(os.path.join(CARDS, name + ".tmp"), os.path.join(CARDS, name))
+def _write_text(path, text):
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+                               dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
-def write_card(model_id, samples=None, extra_sections=None, curves=None):
-    """Write model_cards/<id>.md (and <id>.png from `samples`, <id>-curves.png from `curves`);
-    returns the card path. Images already in model_cards/ are kept and shown."""
+def _copy_in(src, dst):
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(dst) + ".", suffix=".tmp", dir=os.path.dirname(dst))
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dst)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _usage(spec):
+    """The lines of the card's code example, by capability."""
+    lines = ["import zoo", f'model = zoo.load("{spec.id}")']
+    if cap.has(spec, cap.Generator):
+        lines.append("points = model.generate(2500, seed=0)   # float32 (2500, 2)" if _points(spec)
+                     else "images = model.generate(64, seed=0)   # float32 (64, H, W, C) in [0, 1]")
+    if any(cap.has(spec, c) for c in (cap.Encoder, cap.Classifier)) and not _points(spec):
+        lines.append(f'x, y = zoo.data.arrays("{spec.dataset}", "test")    # float32 (n, H, W, C) in [0, 1], labels')
+    if cap.has(spec, cap.Encoder):
+        lines += ["codes = model.encode(x)                 # (n, code_dim)",
+                  "x_hat = model.reconstruct(x)            # same shape as x"]
+    if cap.has(spec, cap.Denoiser):
+        lines.append("clean = model.denoise(model.corrupt(x, seed=0))")
+    if cap.has(spec, cap.Classifier):
+        lines.append("labels = model.predict_labels(x)        # (n,) class ids")
+    return lines
+
+
+def _evaluation(spec, metrics):
+    ev, protocol = metrics.get("eval", {}), metrics.get("protocol", {})
+    paper = dict(spec.paper_numbers or {})
+    if not ev:
+        return ["Not evaluated yet: the weights are not published."]
+    if paper:
+        lines = ["| metric | value | paper | protocol |", "| --- | --- | --- | --- |"]
+        lines += [f"| {k} | {_fmt(v)} | {paper.get(k, '')} | {protocol.get(k, 'test split')} |"
+                  for k, v in sorted(ev.items())]
+        lines += [f"| {k} | not measured | {p} | |" for k, p in sorted(paper.items()) if k not in ev]
+    else:
+        lines = ["| metric | value | protocol |", "| --- | --- | --- |"]
+        lines += [f"| {k} | {_fmt(v)} | {protocol.get(k, 'test split')} |" for k, v in sorted(ev.items())]
+    if spec.primary_metric:
+        key, mode = spec.primary_metric
+        lines += ["", f"Primary metric: `{key}` ({'higher' if mode == 'max' else 'lower'} is better); a new "
+                      "training run replaces these weights only if it is at least as good."]
+    lines += ["", f"Recompute: `python -m zoo evaluate {spec.id}`."]
+    return lines
+
+
+def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=None, version=None,
+               figures=True):
+    """Write the card README.md of `model_id` and return its path.
+
+    Args:
+        model_id: catalog id.
+        samples: PNG copied in as ``<id>.png`` (default None: keep the folder's).
+        extra_sections: [(title, markdown)] added after the evaluation (default None).
+        curves: PNG copied in as ``<id>-curves.png`` (default None: keep the folder's).
+        folder: where the card and its images go (default `spec.pretrained_dir`; an install
+            writes into its staging folder first).
+        version: the version the card states (default `spec.version`).
+        figures: draw the figure sections of the installed model (default True).
+    """
     spec = registry.get_spec(model_id)
-    recipe = RECIPES.get(model_id)
-    metrics = spec.metrics
-    os.makedirs(CARDS, exist_ok=True)
-    image = f"{model_id}.png"
+    folder = os.path.abspath(folder or spec.pretrained_dir)
+    os.makedirs(folder, exist_ok=True)
+    metrics_path = os.path.join(folder, registry.METRICS_FILE)
+    metrics = {}
+    if os.path.exists(metrics_path):
+        with open(metrics_path, encoding="utf-8") as f:
+            metrics = json.load(f)
+    trained = os.path.isfile(os.path.join(folder, registry.WEIGHTS_FILE))
+    version = spec.version if version is None else int(version)
+    recipe = spec.recipe
+    card = spec.card
+    image, curves_image = f"{model_id}.png", f"{model_id}-curves.png"
+    # Figures first: they load the installed model, which checks every pinned file of the folder,
+    # so nothing in it may change before (the sample grid and curves are copied in after).
+    drawn = _figures(spec, folder) if figures and trained else []
     if samples:
-        _copy_in(samples, image)
-    curves_image = f"{model_id}-curves.png"
+        _copy_in(samples, os.path.join(folder, image))
     if curves:
-        _copy_in(curves, curves_image)
-    has_image = os.path.exists(os.path.join(CARDS, image))
-    ds = DATASET_HUB.get(spec.dataset, spec.dataset)
-    front = [
-        "---",
-        "library_name: keras",
-        f"license: {spec.license}",
-        "tags:",
-        *[f"  - {t}" for t in _tags(spec)],
-        "datasets:",
-        f"  - {ds}",
-    ]
-    if metrics.get("eval"):
-        front += [
-            "model-index:",
-            f"  - name: {model_id}",
-            "    results:",
-            "      - task:",
-            f"          type: {'other' if spec.dataset in TOY else TASK.get(spec.family, 'other')}",
-            "        dataset:",
-            f"          name: {ds}",
-            f"          type: {ds}",
-            "          split: test",
-            "        metrics:",
-            _yaml_metrics(metrics),
-        ]
+        _copy_in(curves, os.path.join(folder, curves_image))
+    has_image = os.path.exists(os.path.join(folder, image))
+    ev = metrics.get("eval", {})
+    ds = spec.dataset
+    front = ["---", "library_name: keras", f"license: {spec.license}", "tags:", *[f"  - {t}" for t in _tags(spec)],
+             "datasets:", f"  - {ds}"]
+    if ev:
+        front += ["model-index:", f"  - name: {model_id}", "    results:", "      - task:", f"          type: {_task(spec)}",
+                  "        dataset:", f"          name: {ds}", f"          type: {ds}", "          split: test",
+                  "        metrics:", _yaml_metrics(ev)]
     front.append("---")
     train = metrics.get("training", {})
-    ev = metrics.get("eval", {})
+    status = (f"**trained**, version {version} (every install bumps it: `zoo/pretrained/{CHANGELOG}`)" if trained
+              else "**recipe only**")
+    reproduce = f"python -m {spec.trainer}" if spec.trainer else f"python -m training.train {model_id}"
     lines = [
-        *front,
-        "",
-        f"# {model_id}",
-        "",
-        spec.summary + ".",
-        "",
-        "```python",
-        "import zoo",
-        f'model = zoo.load("{model_id}")',
-        *((["points = model.generate(2500, seed=0)   # float32 (2500, 2)"] if spec.dataset in TOY
-           else ["images = model.generate(64, seed=0)   # float32 (64, H, W, C) in [0, 1]"])
-          if "generate" in spec.tasks else []),
-        *(["x, _ = zoo.data.arrays(\"mnist\", \"test\")    # float32 (n, 28, 28, 1) in [0, 1]",
-           "codes = model.encode(x)                 # (n, code_dim)",
-           "x_hat = model.reconstruct(x)            # same shape as x"]
-          if "reconstruct" in spec.tasks else []),
-        "```",
-        "",
-        f"Status: **{spec.status}**. Family: `{spec.family}` (`{_module(spec.family)}`). "
-        f"Paper: {spec.paper}.",
-        "",
-        "## Intended use",
-        "",
-        DATASET_TEXT[spec.dataset][0] if spec.dataset in DATASET_TEXT
-        else INTENDED.get(spec.family, INTENDED["GAN"]),
-        "",
-        "## Training recipe",
-        "",
-        f"- Data: `{spec.dataset}` train split (`zoo.data.load(\"{spec.dataset}\", split=\"train\")`), "
-        + ("2D points, each mode a Gaussian (`zoo/data/mixtures.py`)." if spec.dataset in TOY
-           else "pixels scaled to [0, 1]."),
+        *front, "", f"# {model_id}", "", spec.summary + ".", "",
+        "```python", *_usage(spec), "```", "",
+        f"Status: {status}. Family: `{spec.family}` (`{_module(spec.family)}`). Paper: {spec.paper}.",
+        "", "## Intended use", "", card.intended, "",
+        "## Training recipe", "",
+        f"- Data: `{ds}` train split (`zoo.data.load(\"{ds}\", split=\"train\")`), "
+        + ("points, each mode a Gaussian (`zoo/data/mixtures.py`)." if _points(spec) else "pixels scaled to [0, 1]."),
         f"- Architecture: `{json.dumps(spec.config)}`.",
         f"- Recipe: {recipe.describe() if recipe else 'none'}.",
-        f"- Reproduce: `{REPRODUCE.get(model_id, 'python -m training.train ' + model_id)}`.",
+        f"- Reproduce: `{reproduce}` (trains into `runs/{model_id}/`; `--install` replaces these weights "
+        "only if the new ones are at least as good).",
     ]
     if train:
         lines += [
-            f"- Final running losses: "
-            + ", ".join(f"{k} {_fmt(v)}" for k, v in train.get("final", {}).items()
-                       if not k.endswith("_step")) + ".",
+            "- Final running losses: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train.get("final", {}).items()
+                                                   if not k.endswith("_step")) + ".",
             f"- Wall time: {train.get('seconds', train.get('seconds_this_run', '?'))} s on {train.get('hardware', 'CPU')} "
             "(2 cores)" + (f"; {train['seconds_note']}" if train.get("seconds_note") else "") + ".",
         ]
-    lines += ["", "## Evaluation", ""]
-    if ev:
-        protocol = metrics.get("protocol", {})
-        lines += ["| metric | value | protocol |", "| --- | --- | --- |"]
-        lines += [f"| {k} | {_fmt(v)} | {protocol.get(k, 'test split')} |" for k, v in sorted(ev.items())]
-        lines += ["", f"Recompute: `python -m zoo evaluate {model_id}`."]
-    else:
-        lines += ["Not evaluated yet: the weights are not published."]
-    if "generate" in spec.tasks:
-        lines += ["", "## Samples", ""]
-        lines += [f"![samples of {model_id}]({image})" if has_image else "No samples yet."]
+    lines += ["", "## Evaluation", "", *_evaluation(spec, metrics)]
+    if cap.has(spec, cap.Generator):
+        lines += ["", "## Samples", "", f"![samples of {model_id}]({image})" if has_image else "No samples yet."]
         if has_image:
-            lines += ["", "2,500 samples, `generate(2500, seed=0)` (blue), and the test split (orange)."
-                      if spec.dataset in ("ring8", "grid25") else "64 samples, `generate(64, seed=0)`."]
-    if os.path.exists(os.path.join(CARDS, curves_image)):
+            lines += ["", f"2,500 samples, `generate(2500, seed=0)` (blue), and the test split (orange)."
+                      if _points(spec) else "64 samples, `generate(64, seed=0)`."]
+    if os.path.exists(os.path.join(folder, curves_image)):
         lines += ["", "## Training curves", "", f"![training curves of {model_id}]({curves_image})", "",
-                  "Left: this step's discriminator and generator losses (moving mean). Middle: the "
-                  "critic's Wasserstein estimate E D(real) - E D(fake) at every step (the stop "
-                  "indicator of WGAN). Right, when present: modes covered by fresh samples during "
+                  "Left: this step's discriminator and generator losses (moving mean). Then, for a "
+                  "Wasserstein critic, its estimate E D(real) - E D(fake) at every step (the stop "
+                  "indicator of WGAN), and, when probed, the modes covered by fresh samples during "
                   "training (see `training/curves.py` for the sample counts)."]
     # Sections stored in metrics.json ("card_sections": [[title, markdown], ...]) survive --card-only.
     stored = [tuple(sec) for sec in metrics.get("card_sections", [])]
-    clustering = _clustering_section(ev)
-    for title, body in [*(extra_sections or []), *stored, *([clustering] if clustering else []), *_figures(spec)]:
+    clustering = _clustering_section(ev, ds)
+    for title, body in [*(extra_sections or []), *stored, *([clustering] if clustering else []), *drawn]:
         lines += ["", f"## {title}", "", body]
-    lines += [
-        "",
-        "## Limitations",
-        "",
-        *(DATASET_TEXT[spec.dataset][1] if spec.dataset in DATASET_TEXT
-          else LIMITS.get(spec.family, LIMITS["GAN"])),
-        "- Weights are deterministic given the recipe only up to floating point "
-        "non-determinism of the CPU kernels.",
-        "",
-    ]
-    path = os.path.join(CARDS, f"{model_id}.md")
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
-    os.replace(path + ".tmp", path)
+    lines += ["", "## Limitations", "", *card.limitations,
+              "- Weights are deterministic given the recipe only up to floating point "
+              "non-determinism of the CPU kernels.", ""]
+    path = os.path.join(folder, registry.CARD_FILE)
+    _write_text(path, "\n".join(lines))
     return path

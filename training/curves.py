@@ -1,14 +1,17 @@
 """Training curves of a GAN: per-step losses, the critic's Wasserstein estimate, modes over time.
 
 `CurveLog` (a Keras callback used by ``training/train.py``) appends every step's own
-``d_loss``, ``g_loss`` and Wasserstein estimate to ``<run>/steps.csv`` and, every
+``d_loss``, ``g_loss`` (and a Wasserstein critic's estimate) to ``<run>/steps.csv`` and, every
 ``probe_every`` steps, the mode coverage of fresh samples to ``<run>/probes.csv``:
 
 - ring8 / grid25: modes covered and % high-quality of ``generate(2500, seed=0)``;
 - mnist: digit classes covered by ``generate(1000, seed=0)`` (labels from mnist-classifier);
 - stacked_mnist: modes hit (of 1,000) by ``generate(2600, seed=0)``.
 
-`plot(run_dir, path)` draws the three panels into one PNG, shown in the model card.
+Probes run only for a model that logs per-step losses (the curves are about adversarial
+training). `rewind(path, keep)` cuts a log back to a checkpoint when a killed run resumes, so
+no step is logged twice. `plot(run_dir, path)` draws the three panels into one PNG, shown in
+the model card.
 """
 
 import csv
@@ -74,6 +77,7 @@ class CurveLog(keras.callbacks.Callback):
         self.steps_per_epoch = steps_per_epoch or 0
         self.epoch, self.offset = start
         self._first_epoch = start[0]
+        self._logs_steps = False  # probes only for a model that logs per-step losses
 
     def _global(self, batch):
         local = batch + 1 + (self.offset if self.epoch == self._first_epoch else 0)
@@ -92,7 +96,7 @@ class CurveLog(keras.callbacks.Callback):
             w.writerow(row)
 
     def _probe(self, step):
-        if self.probe is None:
+        if self.probe is None or not self._logs_steps:
             return
         res = self.probe(self.model)
         self._append(self.probes_path, {"step": step, "epoch": self.epoch + 1, **res})
@@ -101,6 +105,7 @@ class CurveLog(keras.callbacks.Callback):
         logs = logs or {}
         step = self._global(batch)
         if any(k in logs for k in STEP_KEYS):
+            self._logs_steps = True
             self._append(self.steps_path, {"step": step, "epoch": self.epoch + 1,
                                            **{k[:-5]: float(logs[k]) for k in STEP_KEYS if k in logs}})
         if self.probe_every and step % self.probe_every == 0:
@@ -114,6 +119,27 @@ class CurveLog(keras.callbacks.Callback):
             self._probe(step)
 
 
+def rewind(path, keep):
+    """Keep the header and the rows of a CSV log for which `keep(row)` is true (atomic rewrite);
+    no-op when the file does not exist. Returns the number of rows dropped."""
+    if not os.path.exists(path):
+        return 0
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    kept = [r for r in rows if keep(r)]
+    if len(kept) == len(rows):
+        return 0
+    tmp = path + ".tmp"
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields or [])
+        if fields:
+            w.writeheader()
+        w.writerows(kept)
+    os.replace(tmp, path)
+    return len(rows) - len(kept)
+
+
 def _read(path):
     if not os.path.exists(path):
         return {}
@@ -121,7 +147,7 @@ def _read(path):
         rows = list(csv.DictReader(f))
     if not rows:
         return {}
-    # A resumed run may log a step twice: keep the last row of each step.
+    # Runs written before `rewind` existed may log a step twice: keep the last row of each step.
     by_step = {int(float(r["step"])): r for r in rows}
     steps = sorted(by_step)
     return {k: np.array([float(by_step[s][k]) for s in steps]) for k in rows[0] if by_step[steps[0]].get(k)}
@@ -146,21 +172,24 @@ def plot(run_dir, path, title=None):
         return None
     n = max(1, len(steps["step"]) // 200)  # moving average over ~0.5% of the run
     x = steps["step"][n - 1:] if n > 1 else steps["step"]
-    panels = 2 + bool(probes)
-    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 3.2), dpi=100)
-    ax = axes[0]
+    wasserstein = "w_estimate" in steps  # logged per step by a Wasserstein critic only
+    panels = 1 + wasserstein + bool(probes)
+    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 3.2), dpi=100, squeeze=False)
+    axes = list(axes[0])
+    ax = axes.pop(0)
     ax.plot(x, _smooth(steps["d_loss"], n), label="d_loss", lw=1)
     ax.plot(x, _smooth(steps["g_loss"], n), label="g_loss", lw=1)
     ax.set_xlabel("generator step")
     ax.set_title("losses" + (f" (moving mean of {n})" if n > 1 else ""))
     ax.legend()
-    ax = axes[1]
-    ax.plot(steps["step"], steps["w_estimate"], lw=0.5, alpha=0.35, color="#2ca02c")
-    ax.plot(x, _smooth(steps["w_estimate"], n), lw=1.2, color="#2ca02c")
-    ax.set_xlabel("generator step")
-    ax.set_title("critic's Wasserstein estimate\nE D(real) - E D(fake)")
+    if wasserstein:
+        ax = axes.pop(0)
+        ax.plot(steps["step"], steps["w_estimate"], lw=0.5, alpha=0.35, color="#2ca02c")
+        ax.plot(x, _smooth(steps["w_estimate"], n), lw=1.2, color="#2ca02c")
+        ax.set_xlabel("generator step")
+        ax.set_title("critic's Wasserstein estimate\nE D(real) - E D(fake)")
     if probes:
-        ax = axes[2]
+        ax = axes.pop(0)
         ax.plot(probes["step"], probes["modes"], marker="o", ms=3)
         ax.axhline(probes["num_modes"][0], color="#999999", ls="--", lw=1)
         ax.set_ylim(0, probes["num_modes"][0] * 1.08)

@@ -1,8 +1,9 @@
 """Tangent Prop with few labels: the experiment behind ``tangentprop-mnist``.
 
-    python -m training.tangentprop                    # sweep + table + install (~55 min, 2 busy cores)
+    python -m training.tangentprop                    # sweep + table into runs/tangentprop-mnist (~55 min, 2 busy cores)
+    python -m training.tangentprop --install          # ... then install it if it is at least as good
     python -m training.tangentprop --sweep-only       # choose the penalty weight only
-    python -m training.tangentprop --steps 100 --no-install --out runs/tp-try   # smoke run
+    python -m training.tangentprop --steps 100 --out runs/tp-try   # smoke run
 
 Protocol (Simard et al. 1992; tangents from a contractive autoencoder as in the Manifold
 Tangent Classifier, Rifai et al. 2011):
@@ -20,6 +21,12 @@ Tangent Classifier, Rifai et al. 2011):
 16 trainings in all (the sweep's seed-0 runs are reused in the table), 10 with the penalty,
 which costs ~10x a plain step. Results are cached in ``<out>/runs.json`` (a rerun skips finished runs). The shipped model
 is the n = 1,000, seed 0 run with the penalty; the table goes into its metrics.json and card.
+
+Like ``python -m training.train``, the experiment never touches the shipped weights by default:
+the shipped run's model is saved in ``<out>/model`` (with metrics.json and the card's figure),
+and only ``--install`` installs it, when its test accuracy (the id's primary metric) is at least
+as good as the shipped one's; ``--force`` installs it anyway (`training.train.install`).
+``--no-install`` is accepted and does nothing.
 """
 
 import argparse
@@ -243,19 +250,15 @@ def markdown(table, chosen, sweep, encoder_name, steps, recipe):
     ])
 
 
-def install_shipped(exp, chosen, sweep, table, figure_x=None):
-    """Evaluate the shipped run's model, write metrics.json and the card, install."""
+def shipped_model(exp, chosen, sweep, table, figure_x=None):
+    """Evaluate the shipped run's model and save it with its metrics.json (experiment table and
+    card section) into ``<out>/model``; returns (model folder, figure path or None)."""
     import zoo
     from zoo import hub, manifold, registry
-    from training.train import evaluate, install
+    from training.train import evaluate
 
     spec = registry.get_spec(MODEL_ID)
     w = chosen[SHIPPED_LABELS]
-    if spec.config.get("penalty_weight") != w:
-        raise SystemExit(
-            f"The sweep chose penalty weight {w:g} for {SHIPPED_LABELS} labels but the catalog config "
-            f"of {MODEL_ID} says {spec.config.get('penalty_weight')!r}: update zoo/registry.py (and "
-            f"the preset in zoo/models/tangentprop.py), then run this command again (runs are cached).")
     key = _key(SHIPPED_LABELS, w, 0, exp.encoder_tag, exp.steps)
     model = zoo.load(exp.model_dir(key))
     rec = exp.runs[key]
@@ -289,9 +292,29 @@ def install_shipped(exp, chosen, sweep, table, figure_x=None):
                  "classifier insensitive to.")
     metrics["card_sections"] = [["Tangent Prop with few labels", text]]
     folder = hub.save_pretrained(model, os.path.join(exp.out, "model"), metrics=metrics, model_id=MODEL_ID)
-    sha = install(MODEL_ID, folder, {"samples": fig})
-    print(f"Installed {MODEL_ID} (sha256 {sha}); test accuracy {metrics['eval']['test_accuracy']:.4f}.")
-    return metrics
+    print(f"Saved the shipped run's model in {folder}; test accuracy {metrics['eval']['test_accuracy']:.4f}.")
+    return folder, fig
+
+
+def install_shipped(folder, chosen, fig=None, force=False):
+    """Install the saved model like `python -m training.train ID --install` (same comparison)."""
+    from zoo import registry
+    from training.train import install
+
+    spec = registry.get_spec(MODEL_ID)
+    w = chosen[SHIPPED_LABELS]
+    if spec.config.get("penalty_weight") != w:
+        raise SystemExit(
+            f"The sweep chose penalty weight {w:g} for {SHIPPED_LABELS} labels but the catalog config "
+            f"of {MODEL_ID} says {spec.config.get('penalty_weight')!r}: update the preset in "
+            f"zoo/models/tangentprop_presets.py, then run this command again (runs are cached).")
+    return install(MODEL_ID, folder, samples=fig, force=force)
+
+
+def positive_int(text):
+    from training.train import positive_int as check
+
+    return check(text)
 
 
 def main(argv=None):
@@ -299,20 +322,27 @@ def main(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--encoder", default=ENCODER, help=f"autoencoder giving the tangents (default {ENCODER})")
     p.add_argument("--out", default=os.path.join("runs", MODEL_ID), help="run folder (default runs/<id>)")
-    p.add_argument("--steps", type=int, help="override the updates per run (smoke runs)")
+    p.add_argument("--steps", type=positive_int, help="override the updates per run (smoke runs; a positive integer)")
     p.add_argument("--sweep-only", action="store_true", help="only choose the penalty weights")
-    p.add_argument("--no-install", action="store_true", help="leave zoo/pretrained and model_cards alone")
+    p.add_argument("--install", action="store_true",
+                   help="install the shipped run into zoo/pretrained if its test accuracy is at least as good")
+    p.add_argument("--force", action="store_true", help="with --install: install even if it is worse")
+    p.add_argument("--no-install", action="store_true",
+                   help="accepted for old scripts; does nothing (not installing is the default)")
     a = p.parse_args(argv)
+    if a.force and not a.install:
+        p.error("--force only applies with --install")
+    if a.install and (a.no_install or a.sweep_only):
+        p.error("--install cannot go with --no-install or --sweep-only")
 
     import zoo
     from zoo import registry
-    from training.recipes import RECIPES
 
     t0 = time.time()
     spec = registry.get_spec(MODEL_ID)
     encoder = zoo.load(a.encoder, compile=False)
     sha = registry.get_spec(a.encoder).weights.get(registry.WEIGHTS_FILE, "") if a.encoder in registry.REGISTRY else ""
-    exp = Experiment(encoder, a.encoder, a.out, RECIPES[MODEL_ID], dict(spec.config), steps=a.steps,
+    exp = Experiment(encoder, a.encoder, a.out, spec.recipe, dict(spec.config), steps=a.steps,
                      log=lambda s: print(s, flush=True), encoder_sha=sha)
     print(f"Tangent Prop experiment: encoder {a.encoder}, k={K_TANGENTS}, {exp.steps} updates per run, "
           f"run folder {a.out}", flush=True)
@@ -322,8 +352,19 @@ def main(argv=None):
         return 0
     table = exp.table(chosen)
     print(markdown(table, chosen, sweep, a.encoder, exp.steps, exp.recipe))
-    if not a.no_install:
-        install_shipped(exp, chosen, sweep, table, figure_x=exp.xt[:6])
+    folder, fig = shipped_model(exp, chosen, sweep, table, figure_x=exp.xt[:6])
+    if a.install:
+        from training.train import TrainError
+
+        try:
+            install_shipped(folder, chosen, fig, force=a.force)
+        except TrainError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+    else:
+        out = "" if a.out == os.path.join("runs", MODEL_ID) else f" --out {a.out}"
+        print(f"Not installed (the default): `python -m training.tangentprop --install{out}` installs {folder} "
+              "(the runs are cached) if its test accuracy is at least as good as the shipped one's.")
     print(f"Done in {time.time() - t0:.0f}s.")
     return 0
 

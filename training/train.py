@@ -1,40 +1,74 @@
-"""Train a catalog model from its recipe, evaluate it, and install weights + model card.
+"""Train a catalog model from its recipe into a run folder; install it only when asked.
 
-    python -m training.train dcgan-mnist                # reproduce the shipped weights
-    python -m training.train dcgan-mnist --epochs 1 --out runs/try --no-install
+    python -m training.train dcgan-mnist                  # train into runs/dcgan-mnist/
+    python -m training.train dcgan-mnist --install        # ... then install it if it is at least as good
+    python -m training.train dcgan-mnist --epochs 1 --max-steps 50 --out /tmp/try   # a smoke run
 
-The run folder (default ``runs/<id>``) holds ``checkpoint/`` (resumed automatically
-when the command is run again), ``samples/epoch_XXX.png``, ``history.csv`` and the
-final ``model/``. Training stops on NaN, keeping the last good checkpoint.
-With installation (the default) the weights go to ``zoo/pretrained/<id>/``, their
-sha256 to ``zoo/checksums.py`` and the card to ``model_cards/<id>.md``.
+Training never touches the shipped weights: the run folder (default ``runs/<id>``, or
+``--out``) holds ``checkpoint/`` (resumed automatically when the command is run again; the
+logs are cut back to the checkpoint, so no step is logged twice), ``samples/epoch_XXX.png``,
+``history.csv``, ``steps.csv`` / ``probes.csv`` (training curves), ``metrics.json`` and
+the final ``model/``. Each epoch's batches are the train split shuffled with a seed made of
+(recipe seed, epoch), and the checkpoint keeps the model's random state, so a killed and
+resumed run ends with the weights of an uninterrupted one. Training stops on NaN, keeping
+the last good checkpoint. Running the command again on a finished run folder trains nothing:
+it says so and reuses the run's model and metrics (so ``--install`` can follow a run).
+
+``--install`` copies the run's model into ``zoo/pretrained/<id>/`` only when its primary
+metric (`ModelSpec.primary_metric`) is at least as good as the shipped weights'; otherwise it
+refuses and names both numbers. ``--force`` installs anyway and says what it replaces. An
+install writes the new folder (weights, config, metrics, card, images) beside the old one
+and swaps it in whole, re-pins every file's sha256 in ``zoo/checksums.py``, bumps the id's
+version and appends an entry to ``zoo/pretrained/CHANGELOG.md``. ``--no-install`` is
+accepted for old scripts and does nothing: not installing is the default.
+
+``--card-only`` rewrites the card of the installed weights (and redraws its images);
+``--evaluate-only`` evaluates them again and rewrites metrics.json and the card. Both re-pin
+the id's files. Exit status: 0 on success, 1 on an error or a refused install, 2 on bad options.
 """
 
 import argparse
+import ast
 import dataclasses
+import datetime
 import json
+import math
 import os
 import shutil
 import sys
+import tempfile
 import time
 
 import keras
+import numpy as np
 
 import zoo
-from zoo import data, hub, registry, viz
-from zoo.registry import WEIGHTS_FILE
+from zoo import capabilities as cap
+from zoo import data, hub, registry, saving, viz
 from training import callbacks as cb
 from training import curves
-from training.card import write_card
-from training.recipes import RECIPES
+from training.card import CHANGELOG, has_figures, write_card
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHUFFLE_BUFFER = 100_000  # a dataset up to this size is shuffled whole, larger ones through this buffer
 
 
-class TrainingDiverged(RuntimeError):
+class TrainError(RuntimeError):
+    """A training or install that cannot proceed; the message says why and what to do."""
+
+
+class TrainingDiverged(TrainError):
     """Losses became NaN/inf; the last good checkpoint is kept."""
 
 
+class InstallRefused(TrainError):
+    """The new model is not at least as good as the shipped one (and --force was not given)."""
+
+
+class DataUnavailable(TrainError):
+    """The training data cannot be loaded on this machine."""
+
+
+# ----------------------------------------------------------------------------- data
 def _steps(ds):
     import tensorflow as tf
 
@@ -42,78 +76,175 @@ def _steps(ds):
     return None if n in (tf.data.INFINITE_CARDINALITY, tf.data.UNKNOWN_CARDINALITY) else n
 
 
-def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_steps=None, modes=None):
-    """`model.fit` over `epochs`, resuming from ``run_dir/checkpoint`` when present.
+def epoch_seed(seed, epoch):
+    """The shuffle seed of one epoch: a function of (recipe seed, epoch) only."""
+    return int(np.random.SeedSequence([int(seed), int(epoch)]).generate_state(1)[0])
 
-    Per-step losses (GANs) go to ``run_dir/steps.csv``; `modes` (model -> dict of mode
-    counts, see `training.curves.mode_probe`) is logged every ``recipe.probe_every`` steps.
-    Returns the keras History logs of the last epoch. Raises `TrainingDiverged` on NaN.
-    The checkpoint's ``state.json`` keeps the training seconds of all runs so far
+
+def epoch_data(spec, recipe, k=1, max_steps=None):
+    """(epoch -> tf.data.Dataset of that epoch's batches, steps per epoch).
+
+    Epoch e is the train split shuffled with `epoch_seed(recipe.seed, e)` and cut into
+    batches of ``recipe.batch_size * k`` (a GAN step takes K critic batches), at most
+    `max_steps` of them. The order depends on nothing else, so a resumed run sees the same
+    batches as an uninterrupted one. `DataUnavailable` when the data cannot be loaded here.
+    """
+    import tensorflow as tf
+
+    try:
+        single = data.load(spec.dataset, split="train", batch_size=1, shuffle=False, drop_remainder=False,
+                           with_labels=recipe.with_labels)
+        n = _steps(single)
+        if n is None:
+            n = int(single.reduce(0, lambda count, _: count + 1))
+    except Exception as e:  # noqa: BLE001 (a missing package, no network, no files: all say the same)
+        raise DataUnavailable(
+            f"{spec.id} trains on {spec.dataset!r}, which cannot be loaded here ({type(e).__name__}: "
+            f"{str(e)[:300]}). {data.DATASETS.get(spec.dataset, ('', ''))[1]}. Make the dataset available "
+            f"(see zoo/data), or load trained weights with zoo.load('hf://<org>/<repo>')."
+        ) from None
+    batch = recipe.batch_size * k
+    steps = n // batch if not max_steps else min(n // batch, max_steps)
+    if steps < 1:
+        raise DataUnavailable(f"{spec.dataset} has {n} training examples, fewer than one batch of {batch}.")
+    elements = single.unbatch()
+    buffer = n if n <= SHUFFLE_BUFFER else 10_000
+
+    def make(epoch):
+        ds = (elements.shuffle(buffer, seed=epoch_seed(recipe.seed, epoch), reshuffle_each_iteration=False)
+              .batch(batch, drop_remainder=True).take(steps))
+        return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(tf.data.AUTOTUNE)
+
+    return make, steps
+
+
+# ----------------------------------------------------------------------------- fit
+def _rewind_logs(run_dir, epoch, step, steps):
+    """Cut steps.csv / probes.csv / history.csv back to the checkpoint (epoch, step)."""
+    last = epoch * steps + step if steps else None
+
+    def upto(row):
+        return int(float(row["step"])) <= last if last is not None else int(row["epoch"]) <= epoch
+
+    dropped = sum(curves.rewind(os.path.join(run_dir, name), upto) for name in ("steps.csv", "probes.csv"))
+    dropped += curves.rewind(os.path.join(run_dir, "history.csv"), lambda row: int(row["epoch"]) < epoch)
+    return dropped
+
+
+def last_logs(run_dir):
+    """The last row of the run's history.csv as {name: float} ({} when there is none)."""
+    import csv
+
+    path = os.path.join(run_dir, "history.csv")
+    if not os.path.exists(path):
+        return {}
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = {}
+    for k, v in (rows[-1] if rows else {}).items():
+        if k == "epoch" or k.startswith("val_"):
+            continue
+        try:
+            out[k] = float(v)
+        except (TypeError, ValueError):
+            pass
+    return out
+
+
+def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_steps=None, modes=None, steps=None):
+    """Fit `model` for `epochs`, resuming from ``run_dir/checkpoint`` when present.
+
+    Args:
+        ds: a `tf.data.Dataset` used for every epoch, or a function epoch -> Dataset
+            (`epoch_data`), which makes a resumed run exact.
+        max_steps: cap on the steps per epoch (default None).
+        modes: model -> dict of mode counts (`training.curves.mode_probe`), logged every
+            ``recipe.probe_every`` steps (default None).
+        steps: steps per epoch when known (default: the first epoch's cardinality).
+
+    Per-step losses go to ``run_dir/steps.csv``, epoch logs to ``history.csv``; on resume
+    both (and probes.csv) are cut back to the checkpoint. Each epoch is one ``fit`` call.
+    Returns the logs of the last epoch (from history.csv when no epoch was left to run).
+    Raises `TrainingDiverged` on a non-finite loss (the model is restored from the last good
+    checkpoint). The checkpoint's ``state.json`` keeps the training seconds of all runs so far
     (`training_seconds`), counting the time before an interruption too.
     """
+    from zoo.models.base import NonFiniteLossError
+
+    per_epoch = ds if callable(ds) else (lambda epoch: ds)
     if max_steps:
-        ds = ds.take(max_steps)
-    steps = _steps(ds)
+        unlimited = per_epoch
+        per_epoch = lambda epoch: unlimited(epoch).take(max_steps)  # noqa: E731
+    steps = steps or _steps(per_epoch(0))
     ckpt_dir = os.path.join(run_dir, "checkpoint")
-    probe = cb.Checkpoint(ckpt_dir)
-    epoch, step = probe.restore(model)
+    state = cb.read_state(ckpt_dir)
+    if state and steps and state.get("steps_per_epoch") not in (None, steps):
+        raise TrainError(f"{ckpt_dir} was written by a run with {state['steps_per_epoch']} steps per epoch; this "
+                         f"one has {steps} (another --max-steps?). Resume with the same options, or give another --out.")
+    if state and int(state["epoch"]) > epochs:
+        raise TrainError(f"{ckpt_dir} is at epoch {state['epoch']}, past the {epochs} epochs asked for; give "
+                         "another --out (or more --epochs).")
+    ckpt = cb.Checkpoint(ckpt_dir)
+    epoch, step = ckpt.restore(model)
+    _rewind_logs(run_dir, epoch, step, steps)
     if epoch or step:
         print(f"Resuming from {ckpt_dir}: epoch {epoch + 1}, step {step}.", flush=True)
-    t0, before = time.time(), probe.seconds
+    t0, before = time.time(), ckpt.seconds
 
     def clock():
         return before + time.time() - t0
 
-    nan = cb.StopOnNaN()
     logs = {}
-
-    def run(dataset, first_epoch, last_epoch, start_step):
-        cbs = [
-            nan,  # first, so a NaN step is flagged before anything is saved
-            cb.Checkpoint(ckpt_dir, every=recipe.checkpoint_every, start=(first_epoch, start_step), clock=clock),
+    for e in range(epoch, epochs):
+        offset = step if e == epoch else 0
+        if steps and offset >= steps:
+            continue  # the epoch's last step was saved just before its end-of-epoch save
+        dataset = per_epoch(e).skip(offset) if offset else per_epoch(e)
+        cbs = [  # logs before the checkpoint: a kill between them leaves rows the resume cuts back
+            curves.CurveLog(run_dir, modes, recipe.probe_every, steps, start=(e, offset)),
             keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv"), append=True),
-            curves.CurveLog(run_dir, modes, recipe.probe_every, steps, start=(first_epoch, start_step)),
+            cb.Checkpoint(ckpt_dir, every=recipe.checkpoint_every, start=(e, offset), clock=clock,
+                          steps_per_epoch=steps),
         ]
-        if hasattr(model, "generate"):
+        if cap.has(model, cap.Generator):
             cbs.append(cb.SampleGrid(os.path.join(run_dir, "samples"), seed=recipe.sample_seed))
         if verbose:
-            cbs.append(cb.Progress(steps, epochs))
-        h = model.fit(dataset, initial_epoch=first_epoch, epochs=last_epoch, callbacks=cbs, verbose=0,
-                      shuffle=False)  # the dataset shuffles itself
-        return {k: v[-1] for k, v in h.history.items()}
-
-    if step and steps and step < steps and epoch < epochs:  # finish the interrupted epoch first
-        logs = run(ds.skip(step), epoch, epoch + 1, step)
-        epoch += 1
-    if epoch < epochs and not nan.bad:
-        logs = run(ds, epoch, epochs, 0)
-    if nan.bad:
-        probe.restore(model)
-        raise TrainingDiverged(
-            f"Losses became non-finite ({nan.bad[1]}); stopped. The last good checkpoint is "
-            f"kept in {ckpt_dir} and the model was restored from it."
-        )
-    return logs
+            cbs.append(cb.Progress(steps, epochs, start_step=offset))
+        try:
+            h = model.fit(dataset, initial_epoch=e, epochs=e + 1, callbacks=cbs, verbose=0,
+                          shuffle=False)  # the dataset is shuffled already
+        except NonFiniteLossError as err:
+            saved = cb.read_state(ckpt_dir) is not None
+            at = ckpt.restore(model)
+            _rewind_logs(run_dir, *at, steps)
+            raise TrainingDiverged(
+                f"{err} " + (f"The last good checkpoint (epoch {at[0] + 1}, step {at[1]}) is kept in {ckpt_dir} "
+                             "and the model was restored from it." if saved else
+                             "No checkpoint was written yet: nothing to resume from.")) from None
+        logs = {k: v[-1] for k, v in h.history.items()}
+    return logs or last_logs(run_dir)
 
 
 def training_seconds(run_dir):
     """Training seconds over all runs of `run_dir` (resumes included) up to its last checkpoint,
     or None when the checkpoint does not record them."""
     try:
-        with open(os.path.join(run_dir, "checkpoint", "state.json"), encoding="utf-8") as f:
-            return json.load(f).get("seconds")
+        return (cb.read_state(os.path.join(run_dir, "checkpoint")) or {}).get("seconds")
     except (OSError, ValueError):
         return None
 
 
+# ----------------------------------------------------------------------------- evaluation
 def _save_samples(model, spec, recipe, run_dir):
-    """The card's sample figure: 64 images, or for 2D data 2,500 points over the data."""
+    """The card's sample figure: 64 images, or for points 2,500 samples over the test split."""
     path = os.path.join(run_dir, "samples.png")
-    if data.DATASETS.get(spec.dataset, (None,))[0] == (2,):
+    seed = recipe.sample_seed if recipe else 0
+    shape = data.DATASETS.get(spec.dataset, (None,))[0]
+    if shape is not None and len(shape) == 1:
         ref, _ = data.arrays(spec.dataset, "test")
-        return viz.save_scatter(path, model.generate(2500, seed=recipe.sample_seed), reference=ref,
-                                title=f"{spec.id}: generate(2500, seed={recipe.sample_seed})")
-    return viz.save_samples(path, model.generate(64, seed=recipe.sample_seed))
+        return viz.save_scatter(path, model.generate(2500, seed=seed), reference=ref,
+                                title=f"{spec.id}: generate(2500, seed={seed})")
+    return viz.save_samples(path, model.generate(64, seed=seed))
 
 
 def evaluate(model, spec, recipe):
@@ -127,138 +258,362 @@ def evaluate(model, spec, recipe):
     out = suite(model, spec) or {}
     if out.get("eval"):
         return {"eval": dict(out["eval"]), "protocol": dict(out.get("protocol", {}))}
-    test = data.load(spec.dataset, split="test", batch_size=recipe.batch_size,
-                     with_labels=recipe.with_labels)
+    batch = recipe.batch_size if recipe else 128
+    test = data.load(spec.dataset, split="test", batch_size=batch, with_labels=bool(recipe and recipe.with_labels))
     res = model.evaluate(test, verbose=0, return_dict=True)
     return {"eval": {f"test_{k}": float(v) for k, v in res.items()},
-            "protocol": {f"test_{k}": f"{spec.dataset} test split, batch {recipe.batch_size}, "
+            "protocol": {f"test_{k}": f"{spec.dataset} test split, batch {batch}, "
                          "fresh random codes (varies slightly between runs)" for k in res}}
 
 
-def reevaluate(model_id):
-    """Evaluate the installed weights again; update their metrics.json and the model card."""
+def _write_json(path, obj):
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(obj, f, indent=2, sort_keys=True, allow_nan=False)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def _refresh_config_record(folder):
+    """Update the digests config.json records for files of `folder` that were rewritten
+    (metrics.json after --evaluate-only), so the folder stays loadable on its own."""
+    path = os.path.join(folder, registry.CONFIG_FILE)
+    cfg = saving.read_json(path, saving.MAX_CONFIG_BYTES, "a model config")
+    files = cfg.get("files", {})
+    fresh = {n: saving.sha256_file(os.path.join(folder, n)) for n in files if os.path.isfile(os.path.join(folder, n))}
+    if any(files[n] != sha for n, sha in fresh.items()):
+        cfg["files"] = {**files, **fresh}
+        _write_json(path, cfg)
+
+
+def _installed(model_id):
     spec = registry.get_spec(model_id)
-    model = zoo.load(model_id)
+    if spec.status != "trained":
+        how = f"python -m {spec.trainer} --install" if spec.trainer else f"python -m training.train {model_id} --install"
+        raise TrainError(f"{model_id} has no installed weights (train and install them with `{how}`).")
+    return spec
+
+
+def _load_installed(spec, compile=True):
+    """The installed model, its model files (config, weights, metrics) checked against their pins;
+    the card and its images are not needed, they are what --card-only / --evaluate-only rewrite."""
+    model_files = {k: v for k, v in spec.files.items()
+                   if k in (registry.CONFIG_FILE, registry.WEIGHTS_FILE, registry.METRICS_FILE)}
+    return hub.load_folder(spec.pretrained_dir, compile=compile, pinned=model_files)
+
+
+def reevaluate(model_id):
+    """Evaluate the installed weights again; rewrite their metrics.json and card, re-pin the files."""
+    spec = _installed(model_id)
+    model = _load_installed(spec)
     metrics = dict(spec.metrics)
-    metrics.update(evaluate(model, spec, RECIPES[model_id]))
-    path = os.path.join(spec.pretrained_dir, registry.METRICS_FILE)
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump(metrics, f, indent=2, sort_keys=True)
-    os.replace(path + ".tmp", path)
+    metrics.update(evaluate(model, spec, spec.recipe))
+    _write_json(os.path.join(spec.pretrained_dir, registry.METRICS_FILE), metrics)
+    _refresh_config_record(spec.pretrained_dir)
+    write_checksum(model_id)  # before the card: drawing its figures loads the model through the pins
     write_card(model_id)
+    write_checksum(model_id)
     print(json.dumps(metrics["eval"], indent=2))
     return metrics
 
 
 def redraw_card(model_id):
-    """Rewrite the card of installed weights, drawing its sample figure again from them."""
-    import tempfile
+    """Rewrite the card of installed weights, drawing its images again from them; re-pin.
 
-    spec = registry.get_spec(model_id)
-    samples = None
-    if spec.status == "trained" and "generate" in spec.tasks:
-        model = zoo.load(model_id, compile=False)
-        with tempfile.TemporaryDirectory() as tmp:
-            samples = _save_samples(model, spec, RECIPES[model_id], tmp)
-            return write_card(model_id, samples=samples)
-    return write_card(model_id)
-
-
-def install(model_id, model_dir, card_args):
-    """Copy a saved model into zoo/pretrained/<id>, record its sha256, write the card."""
-    target = os.path.join(registry.PRETRAINED_DIR, model_id)
-    tmp = target + ".installing"
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(model_dir, tmp)
-    hub._atomic_replace_dir(tmp, target)
-    sha = hub.sha256_file(os.path.join(target, WEIGHTS_FILE))
-    write_checksum(model_id, sha)
-    write_card(model_id, **card_args)
-    return sha
-
-
-def write_checksum(model_id, sha):
-    """Record `sha` for `model_id` in zoo/checksums.py (re-read from disk, atomic rewrite).
-
-    Reading the file, not the imported module, keeps entries that another training run
-    installed while this one was running.
+    The model files (config, weights, metrics) must match their pins; the card and its
+    images are regenerated whatever state they are in (missing, stale, hand-edited).
     """
-    import ast
+    spec = _installed(model_id)
+    model = _load_installed(spec, compile=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        samples = _save_samples(model, spec, spec.recipe, tmp) if cap.has(spec, cap.Generator) else None
+        write_checksum(model_id)  # the model files are checked; the figures load the model through the pins
+        path = write_card(model_id, samples=samples)
+    write_checksum(model_id)
+    print(f"Wrote {os.path.relpath(path)} (version {registry.get_spec(model_id).version}) and re-pinned its files.")
+    return path
 
+
+# ----------------------------------------------------------------------------- checksums
+def _read_checksums(path):
+    """(text before FILES, FILES, VERSIONS) of a checksums.py file."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    values = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+    head = text[:text.index("\nFILES = ") + 1] if "\nFILES = " in text else '"""sha256 of every published file."""\n\n'
+    return head, dict(values.get("FILES", {})), dict(values.get("VERSIONS", {}))
+
+
+def _render_checksums(head, files, versions):
+    out = [head, "FILES = {\n"]
+    for mid in sorted(files):
+        out.append(f"    {json.dumps(mid)}: {{\n")
+        out += [f"        {json.dumps(name)}: {json.dumps(sha)},\n" for name, sha in sorted(files[mid].items())]
+        out.append("    },\n")
+    out.append("}\n\nVERSIONS = {\n")
+    out += [f"    {json.dumps(mid)}: {int(v)},\n" for mid, v in sorted(versions.items())]
+    out.append("}\n")
+    return "".join(out)
+
+
+def write_checksum(model_id, version=None):
+    """Re-pin every file of zoo/pretrained/<id>/ in zoo/checksums.py (and set its version).
+
+    The file is read from disk, not from the imported module, so entries another run wrote
+    in the meantime are kept; it is rewritten atomically, ids sorted. The imported
+    `zoo.checksums` is updated too, so this process loads the new files. Returns the pins.
+
+    Args:
+        model_id: catalog id.
+        version: the id's new version (default None: unchanged).
+    """
     from zoo import checksums
 
+    folder = os.path.join(registry.PRETRAINED_DIR, model_id)
+    pins = {}
+    if os.path.isdir(folder):
+        pins = {name: saving.sha256_file(os.path.join(folder, name)) for name in sorted(os.listdir(folder))
+                if os.path.isfile(os.path.join(folder, name)) and not name.startswith(".") and not name.endswith(".tmp")}
     path = checksums.__file__
-    text = open(path, encoding="utf-8").read()
-    head, _, table_src = text.partition("SHA256 = ")
-    table = ast.literal_eval(table_src.strip())
-    table[model_id] = sha
-    body = "\n".join(f'    "{k}": "{v}",' for k, v in sorted(table.items()))
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write(head + "SHA256 = {\n" + body + "\n}\n")
-    os.replace(path + ".tmp", path)
-    checksums.SHA256[model_id] = sha
+    head, files, versions = _read_checksums(path)
+    if pins:
+        files[model_id] = pins
+    else:
+        files.pop(model_id, None)
+        versions.pop(model_id, None)
+    if version is not None and pins:
+        versions[model_id] = int(version)
+    fd, tmp = tempfile.mkstemp(prefix=".checksums.", suffix=".tmp", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(_render_checksums(head, files, versions))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    checksums.FILES.clear()
+    checksums.FILES.update(files)
+    checksums.VERSIONS.clear()
+    checksums.VERSIONS.update(versions)
+    return pins
 
 
-def train(model_id, epochs=None, out=None, do_install=True, max_steps=None, verbose=True):
-    """Train `model_id` from its recipe; returns the metrics dict."""
+# ----------------------------------------------------------------------------- install
+def judge(spec, metrics):
+    """Whether `metrics` (a new model's metrics.json) may replace the shipped weights of `spec`.
+
+    Returns (ok, shipped value, new value, explanation). No shipped weights: ok. Otherwise the
+    new primary metric must be finite and at least as good as the shipped one.
+    """
+    key, mode = spec.primary_metric or (None, None)
+    new = metrics.get("eval", {}).get(key) if key else None
+    if spec.status != "trained":
+        return True, None, new, f"{spec.id} has no shipped weights"
+    if not key:
+        return False, None, None, f"{spec.id} declares no primary metric to compare the new model with"
+    old = spec.metrics.get("eval", {}).get(key)
+    better = "higher" if mode == "max" else "lower"
+    if not isinstance(new, (int, float)) or not math.isfinite(new):
+        return False, old, new, f"the new model has no finite {key} (got {new!r})"
+    if not isinstance(old, (int, float)) or not math.isfinite(old):
+        return False, old, new, f"the shipped version {spec.version} records no {key} to compare with"
+    ok = new >= old if mode == "max" else new <= old
+    word = "at least as good as" if ok else "worse than"
+    return ok, old, new, (f"the new model's {key} is {new:.6g}, {word} the shipped version {spec.version}'s "
+                          f"{old:.6g} ({better} is better)")
+
+
+def _changelog(spec, old_version, version, old, new, metrics, forced):
+    """Append one row to zoo/pretrained/CHANGELOG.md (atomic rewrite)."""
+    path = os.path.join(registry.PRETRAINED_DIR, CHANGELOG)
+    text = open(path, encoding="utf-8").read() if os.path.exists(path) else CHANGELOG_HEADER
+    key = spec.primary_metric[0] if spec.primary_metric else "(no primary metric)"
+
+    def num(v):
+        return f"{v:.6g}" if isinstance(v, (int, float)) else "none"
+
+    train = metrics.get("training", {})
+    seconds = train.get("seconds", train.get("seconds_this_run"))
+    row = [datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), f"`{spec.id}`",
+           f"{old_version} -> {version}", f"{key}: {num(old)} -> {num(new)}", str(train.get("recipe", "?")),
+           f"{seconds} s" if seconds is not None else "?", "forced (--force)" if forced else ""]
+    text = text.rstrip("\n") + "\n| " + " | ".join(c.replace("|", "/") for c in row) + " |\n"
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+    return path
+
+
+CHANGELOG_HEADER = """# Changelog of the shipped weights
+
+One row per install into `zoo/pretrained/<id>/` (`python -m training.train ID --install`,
+`python -m training.tangentprop --install`), newest last, written by the install itself.
+Every install bumps the id's version (`VERSIONS` in `zoo/checksums.py`, stated on its card);
+version 1 of each id is the weights shipped before this log began. An install replaces
+shipped weights only when the new model's primary metric is at least as good, unless forced.
+
+| date (UTC) | id | version | primary metric: shipped -> new | recipe | wall time | note |
+| --- | --- | --- | --- | --- | --- | --- |
+"""
+
+
+def install(model_id, model_dir, samples=None, curves=None, force=False):
+    """Install a saved model (a `save_pretrained` folder with metrics.json) as the id's weights.
+
+    Refuses (`InstallRefused`) unless the new primary metric is at least as good as the
+    shipped one's, or `force`. The new folder (model files, card, sample and curve images)
+    is assembled in a temporary sibling of zoo/pretrained/<id> and swapped in whole, so the old
+    files stay in place until the new ones are complete; then every file is re-pinned in
+    zoo/checksums.py, the version bumped and the changelog appended. Returns the new version.
+    """
+    from zoo import checksums
+
     spec = registry.get_spec(model_id)
-    if model_id not in RECIPES:
-        raise SystemExit(f"{model_id!r} has no training recipe in training/recipes.py.")
-    recipe = RECIPES[model_id]
-    epochs = epochs or recipe.epochs
-    recipe = dataclasses.replace(recipe, epochs=epochs)  # so describe() states what actually ran
+    metrics = saving.read_metrics(model_dir, required=True)
+    ok, old, new, why = judge(spec, metrics)
+    if not ok and not force:
+        raise InstallRefused(f"Not installed: {why}. The new model stays in {model_dir}; add --force to replace "
+                             "the shipped weights anyway.")
+    old_version = int(_read_checksums(checksums.__file__)[2].get(model_id, 0)) if spec.status == "trained" else 0
+    version = old_version + 1
+    if not ok:
+        print(f"--force: replacing {model_id} version {old_version} ({why}) with version {version}.", flush=True)
+    elif spec.status == "trained":
+        print(f"Installing {model_id} version {version} over version {old_version}: {why}.", flush=True)
+    target = spec.pretrained_dir
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    stage = tempfile.mkdtemp(prefix=f".{model_id}.installing-", dir=os.path.dirname(target))
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(stage, 0o777 & ~umask)
+        for name in os.listdir(model_dir):
+            if os.path.isfile(os.path.join(model_dir, name)):
+                shutil.copyfile(os.path.join(model_dir, name), os.path.join(stage, name))
+        write_card(model_id, samples=samples, curves=curves, folder=stage, version=version, figures=False)
+        saving.replace_dir(stage, target)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    write_checksum(model_id, version=version)
+    if has_figures(registry.get_spec(model_id)):  # figures are drawn from the installed model
+        write_card(model_id)
+        write_checksum(model_id)
+    _changelog(spec, old_version, version, old, new, metrics, forced=not ok)
+    print(f"Installed {model_id} version {version} into {target}; its files are pinned in zoo/checksums.py.")
+    return version
+
+
+# ----------------------------------------------------------------------------- train
+def _finished(run_dir, epochs, steps):
+    """The metrics of a finished run folder (checkpoint at the end, model saved), else None."""
+    state = cb.read_state(os.path.join(run_dir, "checkpoint"))
+    if not state or int(state["epoch"]) != epochs or int(state["step"]) != 0:
+        return None
+    if state.get("steps_per_epoch") not in (None, steps):
+        return None
+    try:
+        metrics = saving.read_metrics(os.path.join(run_dir, "model"), required=True)
+        saving.read_config(os.path.join(run_dir, "model"))
+    except saving.ZooLoadError:
+        return None
+    return metrics if metrics.get("training", {}).get("epochs") == epochs else None
+
+
+def train(model_id, epochs=None, out=None, install_weights=False, force=False, max_steps=None, verbose=True):
+    """Train `model_id` from its recipe into its run folder; install only if `install_weights`.
+
+    Returns the metrics dict (the run's metrics.json).
+    """
+    spec = registry.get_spec(model_id)
+    if spec.trainer:
+        raise TrainError(f"{model_id} is trained by its own experiment: python -m {spec.trainer}")
+    if spec.recipe is None:
+        raise TrainError(f"{model_id!r} has no training recipe (ModelSpec.recipe in its presets module).")
+    recipe = dataclasses.replace(spec.recipe, epochs=epochs or spec.recipe.epochs)  # describe() says what ran
+    epochs = recipe.epochs
     run_dir = os.path.abspath(out or os.path.join("runs", model_id))
-    os.makedirs(run_dir, exist_ok=True)
+    pretrained = os.path.abspath(registry.PRETRAINED_DIR)
+    if os.path.commonpath([run_dir, pretrained]) == pretrained:
+        raise TrainError(f"--out {run_dir} is inside {pretrained}: runs go elsewhere, --install puts them there.")
     keras.utils.set_random_seed(recipe.seed)
-    model = zoo.load(model_id, pretrained=False)
-    k = spec.config.get("n_critic", 1)
-    ds = data.load(spec.dataset, split="train", batch_size=recipe.batch_size * k, seed=recipe.seed,
-                   with_labels=recipe.with_labels)
-    print(f"Training {model_id}: {recipe.describe()}, K={k}; run folder {run_dir}", flush=True)
-    t0 = time.time()
-    probe = curves.mode_probe(spec.dataset) if spec.family == "GAN" else None
-    logs = fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose, max_steps, probe)
-    seconds = time.time() - t0
-    metrics = {
-        "training": {
-            "epochs": epochs,
-            "recipe": recipe.describe(),
-            "final": {k_: float(v) for k_, v in logs.items() if not k_.endswith("_step")},
-            "seconds_this_run": round(seconds, 1),
-            # all runs of this folder, resumes included (this run alone when unrecorded)
-            "seconds": training_seconds(run_dir) or round(seconds, 1),
-            "hardware": "CPU",
-        },
-        **evaluate(model, spec, recipe),
-    }
-    model_dir = hub.save_pretrained(model, os.path.join(run_dir, "model"), metrics=metrics, model_id=model_id)
-    samples = None
-    if hasattr(model, "generate"):
-        samples = _save_samples(model, spec, recipe, run_dir)
-    curve_png = curves.plot(run_dir, os.path.join(run_dir, "curves.png"), title=model_id)
-    with open(os.path.join(run_dir, "metrics.json"), "w", encoding="utf-8") as f:
-        json.dump(metrics, f, indent=2)
-    print(json.dumps(metrics, indent=2))
-    if do_install:
-        sha = install(model_id, model_dir, dict(samples=samples, curves=curve_png))
-        print(f"Installed {model_id} (sha256 {sha}) and wrote model_cards/{model_id}.md")
+    k = int(spec.config.get("n_critic", 1))  # a GAN fit step takes K critic batches
+    per_epoch, steps = epoch_data(spec, recipe, k, max_steps)
+    os.makedirs(run_dir, exist_ok=True)
+    model_dir = os.path.join(run_dir, "model")
+    metrics = _finished(run_dir, epochs, steps)
+    if metrics is not None:
+        print(f"{run_dir} is a finished run ({epochs} epochs): nothing to train; its model and metrics are kept "
+              "(another --out or a larger --epochs trains again).", flush=True)
+    else:
+        model = zoo.load(model_id, pretrained=False)
+        print(f"Training {model_id}: {recipe.describe()}, K={k}, {steps} steps per epoch; run folder {run_dir}",
+              flush=True)
+        t0 = time.time()
+        probe = curves.mode_probe(spec.dataset) if cap.has(spec, cap.Generator) else None
+        logs = fit_with_checkpoints(model, per_epoch, epochs, run_dir, recipe, verbose, modes=probe, steps=steps)
+        seconds = time.time() - t0
+        described = recipe.describe() + (f", at most {max_steps} steps per epoch" if max_steps else "")
+        metrics = {
+            "training": {
+                "epochs": epochs,
+                "recipe": described,
+                "final": {k_: float(v) for k_, v in logs.items() if not k_.endswith("_step")},
+                "seconds_this_run": round(seconds, 1),
+                # all runs of this folder, resumes included (this run alone when unrecorded)
+                "seconds": training_seconds(run_dir) or round(seconds, 1),
+                "hardware": "CPU",
+                **({"max_steps": max_steps} if max_steps else {}),
+            },
+            **evaluate(model, spec, recipe),
+        }
+        hub.save_pretrained(model, model_dir, metrics=metrics, model_id=model_id)
+        if cap.has(model, cap.Generator):
+            _save_samples(model, spec, recipe, run_dir)
+        curves.plot(run_dir, os.path.join(run_dir, "curves.png"), title=model_id)
+        _write_json(os.path.join(run_dir, "metrics.json"), metrics)
+        print(json.dumps(metrics, indent=2))
+    samples, curve_png = (os.path.join(run_dir, n) for n in ("samples.png", "curves.png"))
+    if install_weights:
+        install(model_id, model_dir, samples=samples if os.path.exists(samples) else None,
+                curves=curve_png if os.path.exists(curve_png) else None, force=force)
+    else:
+        ok, _, _, why = judge(spec, metrics)
+        print(f"Not installed (the default): the model is in {model_dir} ({why}). "
+              f"`python -m training.train {model_id} --install{'' if ok else ' --force'}"
+              f"{' --out ' + run_dir if out else ''}` installs this run without training it again.", flush=True)
     return metrics
 
 
-# Ids whose weights come from an experiment with its own driver (python -m <module>).
-OWN_SCRIPT = {"tangentprop-mnist": "training.tangentprop"}
+# ----------------------------------------------------------------------------- command line
+def positive_int(text):
+    """argparse type: an int >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer (1 or more), got {value}")
+    return value
 
 
-def _hand_off(a):
-    """Run the own driver of an id in OWN_SCRIPT with the options that carry over."""
+def _hand_off(a, spec):
+    """Run the own driver of an id (`ModelSpec.trainer`) with the options that carry over."""
     import importlib
 
-    module = OWN_SCRIPT[a.model_id]
+    module = spec.trainer
     if a.epochs or a.max_steps:
         print(f"error: {a.model_id} is trained by `python -m {module}`, which has no --epochs / "
               f"--max-steps; see `python -m {module} --help` (e.g. --steps for a smoke run).", file=sys.stderr)
         return 2
-    argv = [*(["--out", a.out] if a.out else []), *(["--no-install"] if a.no_install else [])]
+    argv = [*(["--out", a.out] if a.out else []), *(["--install"] if a.install else []),
+            *(["--force"] if a.force else []), *(["--no-install"] if a.no_install else [])]
     print(f"{a.model_id} is trained by its own experiment: python -m {module} {' '.join(argv)}".rstrip(),
           flush=True)
     return importlib.import_module(module).main(argv)
@@ -268,26 +623,41 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m training.train", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("model_id", help="catalog id, e.g. dcgan-mnist")
-    p.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    p.add_argument("--epochs", type=positive_int, help="override the recipe's epochs (a positive integer)")
+    p.add_argument("--max-steps", type=positive_int, help="cap steps per epoch (smoke tests; a positive integer)")
     p.add_argument("--out", help="run folder (default runs/<id>)")
-    p.add_argument("--no-install", action="store_true", help="leave zoo/pretrained and model_cards alone")
-    p.add_argument("--max-steps", type=int, help="cap steps per epoch (smoke tests)")
-    p.add_argument("--card-only", action="store_true",
-                   help="rewrite the model card (and redraw its samples) from the installed weights")
-    p.add_argument("--evaluate-only", action="store_true",
-                   help="evaluate the installed weights again, update metrics.json and the card")
+    p.add_argument("--install", action="store_true",
+                   help="install the trained model into zoo/pretrained/<id> if its primary metric is at least "
+                        "as good as the shipped weights'")
+    p.add_argument("--force", action="store_true", help="with --install: install even if it is worse")
+    p.add_argument("--no-install", action="store_true",
+                   help="accepted for old scripts; does nothing (not installing is the default)")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--card-only", action="store_true",
+                      help="rewrite the model card (and redraw its samples) from the installed weights")
+    only.add_argument("--evaluate-only", action="store_true",
+                      help="evaluate the installed weights again, update metrics.json and the card")
     a = p.parse_args(argv)
-    if a.model_id in OWN_SCRIPT and not (a.card_only or a.evaluate_only):
-        return _hand_off(a)
+    if a.force and not a.install:
+        p.error("--force only applies with --install")
+    if a.install and a.no_install:
+        p.error("--install and --no-install contradict each other")
+    if (a.card_only or a.evaluate_only) and (a.epochs or a.max_steps or a.out or a.install or a.force):
+        p.error("--card-only / --evaluate-only work on the installed weights; they take no training or "
+                "install options")
     try:
+        spec = registry.get_spec(a.model_id)
+        if a.no_install:
+            print("note: --no-install is the default now (only --install touches zoo/pretrained).", file=sys.stderr)
+        if spec.trainer and not (a.card_only or a.evaluate_only):
+            return _hand_off(a, spec)
         if a.card_only:
             redraw_card(a.model_id)
-            return 0
-        if a.evaluate_only:
+        elif a.evaluate_only:
             reevaluate(a.model_id)
-            return 0
-        train(a.model_id, a.epochs, a.out, not a.no_install, a.max_steps)
-    except (registry.UnknownModelError, TrainingDiverged) as e:
+        else:
+            train(a.model_id, a.epochs, a.out, a.install, a.force, a.max_steps)
+    except (registry.UnknownModelError, TrainError, saving.ZooLoadError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     return 0

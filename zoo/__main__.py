@@ -1,6 +1,7 @@
 """Command line: `python -m zoo {list,info,sample,evaluate} ...`.
 
     python -m zoo list "dcgan*"
+    python -m zoo list --task generate --pretrained
     python -m zoo info dcgan-mnist
     python -m zoo sample dcgan-mnist -n 64 --seed 0 -o samples.png
     python -m zoo evaluate dcgan-mnist
@@ -10,11 +11,15 @@ import argparse
 import json
 import sys
 
+from zoo import capabilities as cap
+
 
 def _cmd_list(a):
     import zoo
 
-    for mid in zoo.list_models(a.pattern, pretrained=True if a.pretrained else None):
+    if a.task is not None and a.task not in cap.BY_NAME:
+        raise ValueError(f"--task must be one of {', '.join(sorted(cap.BY_NAME))}, got {a.task!r}.")
+    for mid in zoo.list_models(a.pattern, pretrained=True if a.pretrained else None, task=a.task):
         spec = zoo.registry.get_spec(mid)
         print(f"{mid:24s} {spec.status:12s} {spec.summary}")
     return 0
@@ -32,12 +37,14 @@ def _cmd_sample(a):
     from zoo import viz
 
     model = zoo.load(a.model, compile=False)
-    if not hasattr(model, "generate"):
-        hint = ""
-        if hasattr(model, "reconstruct"):
-            hint = (f" It is an autoencoder: encode and reconstruct images in Python, e.g. "
-                    f"zoo.load({a.model!r}).reconstruct(x), or open the demo (python -m demos).")
-        raise ValueError(f"{a.model} cannot generate samples.{hint}")
+    if not cap.has(model, cap.Generator):
+        hint = " `python -m zoo list --task generate` lists the models that can."
+        if cap.has(model, cap.Encoder):
+            hint = (f" It has an encoder: encode and reconstruct images in Python, e.g. "
+                    f"zoo.load({a.model!r}).reconstruct(x), or open the demo (python -m demos).{hint}")
+        raise ValueError(f"model {a.model!r} cannot generate samples: `sample` needs the "
+                         f"{cap.Generator.name!r} capability, and its capabilities are "
+                         f"{', '.join(cap.names(model)) or 'none'}.{hint}")
     x = model.generate(a.n, seed=a.seed)
     path = viz.save_samples(a.output, x, scale=a.scale)
     print(f"Wrote {len(x)} samples of {a.model} (seed {a.seed}) to {path}")
@@ -69,6 +76,8 @@ def main(argv=None):
     s = sub.add_parser("list", help="list catalog ids")
     s.add_argument("pattern", nargs="?", default="*", help="shell wildcard (default *)")
     s.add_argument("--pretrained", action="store_true", help="only ids with published weights")
+    s.add_argument("--task", default=None, metavar="CAPABILITY",
+                   help=f"only ids that can do this ({', '.join(sorted(cap.BY_NAME))})")
     s.set_defaults(fn=_cmd_list)
     s = sub.add_parser("info", help="describe a catalog model as JSON")
     s.add_argument("model_id")
@@ -85,7 +94,7 @@ def main(argv=None):
     s.add_argument("-n", type=int, default=None, help="override sample counts (quick look; cards use defaults)")
     s.set_defaults(fn=_cmd_evaluate)
     a = p.parse_args(argv)
-    from zoo.hub import ZooLoadError
+    from zoo.saving import ZooLoadError
     from zoo.registry import UnknownModelError
 
     try:

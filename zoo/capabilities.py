@@ -33,11 +33,14 @@ Generator = Capability("generate", ("generate", "sample_codes", "decode"),
 Interpolator = Capability("interpolate", ("interpolate",),
                           "interpolate(a, b, steps) -> decoded points along a line in code space")
 Projector = Capability("project", ("project",), "project(x) -> codes whose samples are nearest to x")
-Encoder = Capability("reconstruct", ("encode", "decode", "reconstruct", "reconstruction_errors"),
-                     "encode(x) -> codes, decode(codes), reconstruct(x) in [0, 1]")
+Encoder = Capability("reconstruct", ("encode", "decode", "reconstruct", "reconstruction_errors", "code_encoder"),
+                     "encode(x) -> codes, decode(codes), reconstruct(x) in [0, 1]; code_encoder() -> keras "
+                     "Model image -> code (differentiable: zoo.manifold's Jacobians)")
 Denoiser = Capability("denoise", ("corrupt", "denoise"), "corrupt(x, seed), denoise(x) in [0, 1]")
 Contractive = Capability("contract", ("jacobian_norms",), "jacobian_norms(x) -> ||dc/dx||_F^2 per example")
-Likelihood = Capability("log_likelihood", ("log_likelihood",), "log_likelihood(x) -> nats per example")
+Likelihood = Capability("log_likelihood", ("log_likelihood", "likelihood_protocol"),
+                        "log_likelihood(x) -> log p(x) in nats per example; likelihood_protocol() -> how it is computed")
+LowerBound = Capability("elbo", ("elbo",), "elbo(x, k, seed) -> a lower bound on log p(x) in nats per example")
 Classifier = Capability("classify", ("predict_proba", "predict_labels"),
                         "predict_proba(x) -> (n, classes); predict_labels(x) -> (n,)")
 Features = Capability("features", ("features",), "features(x) -> (n, d) feature vectors")
@@ -50,7 +53,8 @@ Sequence = Capability("predict_frames", ("predict_frames",), "predict_frames(fra
 Embedding = Capability("embed", ("vector", "most_similar"), "vector(word), most_similar(word, topn)")
 Recommender = Capability("recommend", ("recommend", "predict"), "recommend(user, n), predict(user, item)")
 
-ALL = (Generator, Interpolator, Projector, Encoder, Denoiser, Contractive, Likelihood, Classifier, Features,
+ALL = (Generator, Interpolator, Projector, Encoder, Denoiser, Contractive, Likelihood, LowerBound, Classifier,
+       Features,
        Conditional, Translator, Upscaler, Inpainter, Sequence, Embedding, Recommender)
 BY_NAME = {c.name: c for c in ALL}
 

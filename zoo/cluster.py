@@ -1,8 +1,9 @@
 """Clustering on learned codes (or raw pixels), and how well clusters match classes.
 
 `cluster(model, x, k)` runs k-means (Lloyd 1982; k-means++ seeding, Arthur & Vassilvitskii
-2007) or Ward agglomerative clustering (Ward 1963) with scikit-learn on ``model.encode(x)``;
-``model=None`` clusters the flattened inputs. `cluster_accuracy` matches clusters to
+2007) or Ward agglomerative clustering (Ward 1963) with scikit-learn on ``model.encode(x)``
+(a model with an encoder, `zoo.capabilities.Encoder`); ``model=None`` clusters the
+flattened inputs. `cluster_accuracy` matches clusters to
 classes one-to-one with the Hungarian algorithm (Kuhn 1955), `nmi` is the normalized
 mutual information (Strehl & Ghosh 2002), and `clustering_metrics` gives both for codes
 vs raw pixels on a labelled set (the numbers of an autoencoder's model card).
@@ -19,13 +20,15 @@ import types
 
 import numpy as np
 
+from zoo import capabilities as cap
+
 METHODS = ("kmeans", "agglomerative")
 KMEANS_N_INIT = 10
 # Ward linkage keeps a condensed n x n distance matrix (n^2 / 2 float64): all 10,000 MNIST
 # test images need ~0.4 GB (~1.1 GB peak for the process) and ~30 s on 2 busy cores.
 
 
-def _features(model, x, batch_size):
+def _features(model, x, batch_size, fn="cluster"):
     x = np.asarray(x)
     if x.ndim < 2:
         raise ValueError(f"Expected a batch of inputs (n, ...), got shape {x.shape}.")
@@ -34,15 +37,20 @@ def _features(model, x, batch_size):
     if not np.issubdtype(x.dtype, np.floating):
         raise ValueError(f"Expected float inputs (images in [0, 1]), got dtype {x.dtype}; scale "
                          "uint8 pixels with zoo.data.scale(x).")
+    import keras
+
     if model is None:
         f = x
-    elif hasattr(model, "encode"):
-        f = model.encode(x, batch_size=batch_size) if batch_size else model.encode(x)
-    elif callable(getattr(model, "predict", None)):  # a keras encoder
+    elif isinstance(model, keras.Model) and not cap.names(model):  # a plain keras encoder
         f = model.predict(x, batch_size=batch_size or 256, verbose=0)
     else:
-        raise TypeError(f"Expected a model with `encode` (e.g. zoo.load('cae-mnist')), a keras "
-                        f"encoder, or None for raw inputs; got {type(model).__name__}.")
+        try:
+            cap.require(model, cap.Encoder, what="model")
+        except TypeError as e:
+            raise TypeError(f"{fn}: the argument `model` must be a zoo model with an encoder (capability "
+                            f"{cap.Encoder.name!r}, e.g. zoo.load('cae-mnist')), a keras Model mapping inputs "
+                            f"to codes, or None for the raw inputs. {e}") from None
+        f = model.encode(x, batch_size=batch_size) if batch_size else model.encode(x)
     f = np.asarray(f, np.float64).reshape(len(x), -1)
     if not np.all(np.isfinite(f)):
         raise ValueError("The features to cluster contain NaN or infinite values.")
@@ -53,8 +61,9 @@ def cluster(model, x, k, method="kmeans", seed=0, batch_size=None):
     """Cluster the codes of `x` (or `x` itself) into `k` groups.
 
     Args:
-        model: a zoo model with `encode` (e.g. ``zoo.load("cae-mnist")``), a keras encoder,
-            or None to cluster the flattened inputs (raw pixels).
+        model: a zoo model with an encoder (`zoo.capabilities.Encoder`, e.g.
+            ``zoo.load("cae-mnist")``), a keras Model mapping inputs to codes, or None to
+            cluster the flattened inputs (raw pixels); TypeError naming `model` otherwise.
         x: float inputs (n, ...), e.g. images (n, 28, 28, 1) in [0, 1].
         k: number of clusters, 2 <= k <= n.
         method: "kmeans" (k-means++, best of 10 runs, fixed random_state) or
@@ -146,7 +155,7 @@ def clustering_metrics(model, x, y, k=10, agglomerative_n=None, seed=0, batch_si
     """Cluster accuracy and NMI of k-means and Ward clustering, on codes and on raw pixels.
 
     Args:
-        model: a zoo model with `encode` (or a keras encoder).
+        model: a zoo model with an encoder (or a keras Model mapping inputs to codes).
         x: float inputs (n, ...), e.g. the MNIST test split (10,000, 28, 28, 1) in [0, 1].
         y: int class labels (n,).
         k: clusters (default 10, the number of digit classes).
@@ -174,7 +183,7 @@ def clustering_metrics(model, x, y, k=10, agglomerative_n=None, seed=0, batch_si
     m = n if agglomerative_n is None else min(int(agglomerative_n), n)
     if m < k:
         raise ValueError(f"agglomerative_n must be >= k={k}, got {agglomerative_n!r}.")
-    codes = _features(model, x, batch_size)
+    codes = _features(model, x, batch_size, "clustering_metrics")
     pixels = _features(None, x, None)
     ev, proto = {}, {}
     subsets = {"kmeans": n, "agglomerative": m}

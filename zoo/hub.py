@@ -130,7 +130,7 @@ def load(handle, pretrained=True, compile=True):
         model.zoo_id = spec.id
         return model
     if spec.status != "trained":
-        how = f"python -m {spec.trainer}" if spec.trainer else f"python -m training.train {spec.id}"
+        how = f"python -m {spec.trainer} --install" if spec.trainer else f"python -m training.train {spec.id} --install"
         raise WeightsNotAvailableError(
             f"The weights of {spec.id!r} are not published yet. Train them with `{how}` "
             f"(dataset: {spec.dataset}), load a copy with zoo.load('hf://<org>/<repo>'), or use "

@@ -1,5 +1,6 @@
 """Layers shared by several families."""
 
+import numpy as np
 import keras
 from keras import layers, ops
 
@@ -47,3 +48,159 @@ class MinibatchDiscrimination(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "num_kernels": self.num_kernels, "kernel_dim": self.kernel_dim}
+
+
+# ----------------------------------------------------------------------------- PixelCNN
+STACKS = ("raster", "vertical", "horizontal")
+
+
+def causal_mask(kernel_size, mask_type, stack):
+    """The 0/1 mask (kh, kw) of a `MaskedConv2D` kernel; its centre tap is the output pixel
+    (the vertical kernel's last row is the output row, the horizontal kernel's last column
+    the output column)."""
+    k, c = int(kernel_size), int(kernel_size) // 2
+    if stack == "raster":  # PixelCNN's k x k mask: rows above, then the left of the current row
+        m = np.zeros((k, k), np.float32)
+        m[:c] = 1.0
+        m[c, :c + (mask_type == "B")] = 1.0
+    elif stack == "vertical":  # rows i - c .. i, columns j - c .. j + c; "A" drops row i
+        m = np.ones((c + 1, k), np.float32)
+        m[c] = 1.0 if mask_type == "B" else 0.0
+    else:  # horizontal: row i, columns j - c .. j; "A" drops column j
+        m = np.ones((1, c + 1), np.float32)
+        m[0, c] = 1.0 if mask_type == "B" else 0.0
+    return m
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class MaskedConv2D(layers.Layer):
+    """Causal convolution of PixelCNN (van den Oord et al. 2016, arXiv:1601.06759 and 1606.05328).
+
+    Mask "A" hides the output pixel itself (first layer: a pixel never sees its own value);
+    mask "B" lets a layer see the same position of the previous layer's features.
+
+    Args:
+        filters: output channels.
+        kernel_size: odd k >= 3 for mask "A", odd k >= 1 for "B" (default 3).
+        mask_type: "A" or "B" (default "B").
+        stack: "raster": the k x k kernel of the original PixelCNN (rows above and the left of
+            the current row; stacking these leaves a blind spot to the upper right);
+            "vertical": a (k//2 + 1) x k kernel over rows i - k//2 .. i ("A" drops row i), so a
+            stack that starts with "A" sees every row above, full width, and never row i;
+            "horizontal": a 1 x (k//2 + 1) kernel over columns j - k//2 .. j of row i ("A" drops j).
+            (default "raster").
+
+    Zero padding keeps the height and width. Channels are not split into colour groups: all
+    channels of a pixel are predicted together from the pixels before it.
+
+    Example:
+        h = MaskedConv2D(64, 7, "A", "raster")(image)
+    """
+
+    def __init__(self, filters, kernel_size=3, mask_type="B", stack="raster", **kwargs):
+        super().__init__(**kwargs)
+        self.filters, self.kernel_size = int(filters), int(kernel_size)
+        if mask_type not in ("A", "B"):
+            raise ValueError(f"mask_type must be 'A' or 'B', got {mask_type!r}.")
+        if stack not in STACKS:
+            raise ValueError(f"stack must be one of {STACKS}, got {stack!r}.")
+        if self.kernel_size % 2 == 0 or self.kernel_size < (3 if mask_type == "A" else 1):
+            raise ValueError(f"kernel_size must be odd and >= {3 if mask_type == 'A' else 1} for mask "
+                             f"{mask_type!r}, got {kernel_size!r}.")
+        self.mask_type, self.stack = mask_type, stack
+        self.kernel_mask = causal_mask(self.kernel_size, mask_type, stack)
+        c = self.kernel_size // 2
+        # (top, bottom, left, right) zero padding that makes a "valid" convolution causal and same-size
+        self.padding = {"raster": (c, c, c, c), "vertical": (c, 0, c, c), "horizontal": (0, 0, c, 0)}[stack]
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(*self.kernel_mask.shape, input_shape[-1], self.filters),
+                                      initializer="glorot_uniform", name="kernel")
+        self.bias = self.add_weight(shape=(self.filters,), initializer="zeros", name="bias")
+
+    def call(self, x):
+        t, b, l, r = self.padding
+        x = ops.pad(x, [[0, 0], [t, b], [l, r], [0, 0]])
+        dtype = self.compute_dtype
+        kernel = ops.cast(self.kernel, dtype) * ops.convert_to_tensor(self.kernel_mask[:, :, None, None], dtype)
+        return ops.conv(x, kernel, strides=1, padding="valid") + ops.cast(self.bias, dtype)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.filters)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
+                "mask_type": self.mask_type, "stack": self.stack}
+
+
+def gate(x):
+    """tanh(a) * sigmoid(b) of the two halves [a, b] of the last axis."""
+    a, b = ops.split(x, 2, axis=-1)
+    return ops.tanh(a) * ops.sigmoid(b)
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class GatedPixelCNNBlock(layers.Layer):
+    """One gated layer of Gated PixelCNN (van den Oord et al. 2016, arXiv:1606.05328, fig. 2).
+
+    Takes [v, h] (vertical and horizontal stacks) and returns [v', h']:
+        pre_v = vertical k-conv(v)                v' = tanh * sigmoid(pre_v)
+        pre_h = horizontal k-conv(h) + 1x1(pre_v)  h' = h + 1x1(tanh * sigmoid(pre_h))
+    The first block (mask "A") takes the image as both stacks and has no residual. Since its
+    vertical conv drops the current row, v at row i sees only rows above (every column in
+    reach: no blind spot), and h at (i, j) sees those rows plus row i left of j.
+    `vertical` / `horizontal` are the two halves, so a sampler can run the vertical stack
+    once per row and the horizontal stack once per pixel on that row alone.
+
+    Args:
+        filters: channels p of both stacks (the convolutions produce 2p for the gate).
+        kernel_size: odd k (default 3).
+        mask_type: "A" (first block) or "B" (default "B").
+
+    Example:
+        v, h = GatedPixelCNNBlock(32, 7, "A")([image, image])
+    """
+
+    def __init__(self, filters, kernel_size=3, mask_type="B", **kwargs):
+        super().__init__(**kwargs)
+        self.filters, self.kernel_size, self.mask_type = int(filters), int(kernel_size), mask_type
+        p2, dtype = 2 * self.filters, self.dtype_policy  # the parts compute in the block's precision
+        self.v_conv = MaskedConv2D(p2, kernel_size, mask_type, "vertical", name="v_conv", dtype=dtype)
+        self.h_conv = MaskedConv2D(p2, kernel_size, mask_type, "horizontal", name="h_conv", dtype=dtype)
+        self.link = layers.Conv2D(p2, 1, name="v_to_h", dtype=dtype)
+        self.h_out = layers.Conv2D(self.filters, 1, name="h_out", dtype=dtype)
+        self.residual = mask_type == "B"
+
+    def build(self, input_shape):
+        v_shape, h_shape = input_shape
+        if self.residual and h_shape[-1] != self.filters:
+            raise ValueError(f"A mask 'B' block adds its input to its output: the horizontal stack needs "
+                             f"{self.filters} channels, got {h_shape[-1]}.")
+        p2 = 2 * self.filters
+        self.v_conv.build(v_shape)
+        self.h_conv.build(h_shape)
+        self.link.build((*v_shape[:-1], p2))
+        self.h_out.build((*h_shape[:-1], self.filters))
+
+    def vertical(self, v):
+        """(v', link): the gated vertical features and their 1x1 projection into the horizontal stack."""
+        pre = self.v_conv(v)
+        return gate(pre), self.link(pre)
+
+    def horizontal(self, h, link):
+        """h' from h and the vertical link of the same rows and columns."""
+        out = self.h_out(gate(self.h_conv(h) + link))
+        return h + out if self.residual else out
+
+    def call(self, inputs):
+        v, h = inputs
+        v, link = self.vertical(v)
+        return [v, self.horizontal(h, link)]
+
+    def compute_output_shape(self, input_shape):
+        v_shape, h_shape = input_shape
+        return [(*v_shape[:-1], self.filters), (*h_shape[:-1], self.filters)]
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
+                "mask_type": self.mask_type}

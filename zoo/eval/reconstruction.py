@@ -1,23 +1,27 @@
-"""Metrics and card figures of the autoencoder families on MNIST.
+"""Metrics and card figures of models with an encoder (`capabilities.Encoder`) on MNIST.
 
 - reconstruction error on the MNIST test split: per-pixel MSE, and for Bernoulli decoders
   the binary cross-entropy summed over pixels (nats per image);
 - the same errors for PCA with as many components as the code has dimensions, fitted on
   the train split (the linear baseline every autoencoder should beat);
-- denoising autoencoders: the error of denoising the test split corrupted by the model's
+- denoisers (`capabilities.Denoiser`): the error of denoising the test split corrupted by the model's
   own noise (fixed seed), beside PCA's and the noisy input's;
-- contractive autoencoders: the mean ||dc/dx||_F^2 on the test split;
-- VAEs: test negative log-likelihood by importance sampling (IWAE bound, k = 1,000) and
-  the ELBO, on a fixed stochastic binarization of the test split.
+- contractive encoders (`capabilities.Contractive`): the mean ||dc/dx||_F^2 on the test split;
+- models with a likelihood (`capabilities.Likelihood`, the VAE): test negative
+  log-likelihood by importance sampling (IWAE bound, k = 1,000) and the ELBO, on a fixed
+  stochastic binarization of the test split.
 
 Every number is seeded, so `python -m zoo evaluate ID` reproduces the card.
 """
 
 import functools
 import os
+import shutil
+import tempfile
 
 import numpy as np
 
+from zoo import capabilities as cap
 from zoo import viz
 
 BINARIZE_SEED = 0  # the fixed stochastic binarization of the test split
@@ -26,7 +30,13 @@ NLL_SEED = 0  # seed of the importance samples
 NOISE_SEED = 0  # seed of the corruption of the test split (denoising)
 PCA_CLIP = 1e-4  # PCA reconstructions are clipped to [PCA_CLIP, 1 - PCA_CLIP] for the cross-entropy
 N_TEST = 10_000
-FAMILIES = ("Autoencoder", "DenoisingAutoencoder", "ContractiveAutoencoder", "VAE")
+DATASETS = ("mnist",)  # the datasets these metrics and figures are defined on
+
+
+def has_figures(spec):
+    """True when `card_figures` draws the card figures of a catalog entry: an encoder of a
+    dataset in DATASETS with published weights."""
+    return cap.has(spec, cap.Encoder) and spec.dataset in DATASETS and spec.status == "trained"
 
 
 def _fmt(n):
@@ -94,7 +104,7 @@ def mse(a, b):
 
 
 def autoencoder_metrics(model, n=None):
-    """{"eval", "protocol"} of an autoencoder family model on the first n MNIST test images."""
+    """{"eval", "protocol"} of a model with an encoder on the first n MNIST test images."""
     n = n or N_TEST
     x = mnist_test_images(n)
     d = model.code_dim
@@ -102,12 +112,14 @@ def autoencoder_metrics(model, n=None):
     pca_how = (f"PCA with {d} components (sklearn, exact covariance eigendecomposition) fitted on the "
                "60,000 MNIST train images, x_hat = mean + (x - mean) V V^T")
     ev, proto = {}, {}
-    bernoulli = getattr(model, "output_type", "bernoulli") == "bernoulli"
+    cap.require(model, cap.Encoder)
     errs = model.reconstruction_errors(x)
+    bernoulli = "bce" in errs  # a Bernoulli decoder also reports its cross-entropy
     pca = pca_reconstruct(x, d)
     ev["test_mse"] = float(errs["mse"].mean())
     ev["pca_mse"] = mse(pca, x)
-    recon = "reconstruct(x)" + (" (the decoder at the posterior mean)" if hasattr(model, "log_likelihood") else "")
+    likelihood = cap.has(model, cap.Likelihood)
+    recon = "reconstruct(x)" + (" (the decoder at the posterior mean)" if likelihood else "")
     proto["test_mse"] = f"mean squared error per pixel (pixels in [0, 1]) of {recon} over {which}"
     proto["pca_mse"] = f"mean squared error per pixel of {pca_how}, over {which}"
     if bernoulli:
@@ -120,7 +132,7 @@ def autoencoder_metrics(model, n=None):
                              f"perfect reconstruction pays the entropy of the grey levels, {floor:.2f} nats")
         proto["pca_bce"] = (f"same cross-entropy for {pca_how}, the reconstruction clipped to "
                             f"[{PCA_CLIP:g}, 1 - {PCA_CLIP:g}], nats per image, mean over {which}")
-    if hasattr(model, "corrupt"):
+    if cap.has(model, cap.Denoiser):
         noisy = model.corrupt(x, seed=NOISE_SEED)
         kind = (f"Gaussian noise of std {model.noise_level:g} added, clipped to [0, 1]"
                 if model.noise_type == "gaussian" else f"each pixel set to 0 with probability {model.noise_level:g}")
@@ -133,20 +145,10 @@ def autoencoder_metrics(model, n=None):
         proto["pca_denoise_mse"] = (f"mean squared error per pixel between the {pca_how} of the noisy image "
                                     f"and the clean image; {noise}")
         proto["noisy_input_mse"] = f"mean squared error per pixel between the noisy and the clean image; {noise}"
-    if hasattr(model, "jacobian_norms"):
+    if cap.has(model, cap.Contractive):
         ev["test_jacobian_frobenius_sq"] = float(model.jacobian_norms(x).mean())
         proto["test_jacobian_frobenius_sq"] = (f"||dc/dx||_F^2, the squared Frobenius norm of the encoder's "
                                                f"Jacobian (exact, before lambda), mean over {which}")
-    if hasattr(model, "log_likelihood"):
-        ev.update(likelihood_metrics(model, x))
-        binar = (f"{which} binarized once, x_b = (u < x) with u ~ U[0, 1) from numpy "
-                 f"default_rng({BINARIZE_SEED}) (a fixed stochastic binarization; training used fresh "
-                 "dynamic binarizations)")
-        proto["test_nll"] = (f"negative log-likelihood in nats per image, -log p(x_b) estimated by importance "
-                             f"sampling with q(z|x) as proposal (IWAE bound, Burda et al. 2016), k = {_fmt(NLL_K)} "
-                             f"samples per image from numpy default_rng({NLL_SEED}), mean over {binar}")
-        proto["test_elbo"] = (f"ELBO in nats per image (higher is better), the mean of the same {_fmt(NLL_K)} "
-                              f"log-weights log p(x_b, z) - log q(z|x_b) per image, mean over {binar}")
     # Clustering the codes vs the raw pixels (k-means and Ward, k = 10 digit classes).
     from zoo.cluster import clustering_metrics
 
@@ -156,10 +158,24 @@ def autoencoder_metrics(model, n=None):
     return {"eval": ev, "protocol": proto}
 
 
-def likelihood_metrics(model, x):
-    """test_nll (IWAE, k = NLL_K) and test_elbo of the binarized images x."""
-    ll, elbo = model.importance_weights_stats(binarize(x), k=NLL_K, seed=NLL_SEED)
-    return {"test_nll": float(-ll.mean()), "test_elbo": float(elbo.mean())}
+def likelihood_metrics(model, n=None):
+    """{"eval", "protocol"} of a Likelihood model on the first n MNIST test images, binarized
+    once by `binarize`: test_nll from `log_likelihood` (its estimator in the model's own
+    `likelihood_protocol()`), and test_elbo for a model that also has a lower bound."""
+    n = n or N_TEST
+    which = "the 10,000 MNIST test images" if n == N_TEST else f"the first {_fmt(n)} MNIST test images"
+    xb = binarize(mnist_test_images(n))
+    binar = (f"{which} binarized once, x_b = (u < x) with u ~ U[0, 1) from numpy default_rng({BINARIZE_SEED}) "
+             "(a fixed stochastic binarization; training used fresh dynamic binarizations)")
+    ev = {"test_nll": float(-model.log_likelihood(xb).mean())}
+    proto = {"test_nll": f"negative log-likelihood in nats per image, -log p(x_b), {model.likelihood_protocol()}, "
+                         f"mean over {binar}"}
+    if cap.has(model, cap.LowerBound):
+        ev["test_elbo"] = float(model.elbo(xb, k=NLL_K, seed=NLL_SEED).mean())
+        proto["test_elbo"] = (f"ELBO in nats per image (higher is better), the mean of {_fmt(NLL_K)} log-weights "
+                              f"log p(x_b, z) - log q(z|x_b) per image (numpy default_rng({NLL_SEED}) noise), "
+                              f"mean over {binar}")
+    return {"eval": ev, "protocol": proto}
 
 
 # ----------------------------------------------------------------------------- card figures
@@ -172,7 +188,7 @@ def reconstruction_figure(model, path, n=N_FIGURE):
     at the same code size (row 3); a denoising model gets the noisy input and PCA of it."""
     x = mnist_test_images(n)
     rows = [x]
-    if hasattr(model, "corrupt"):
+    if cap.has(model, cap.Denoiser):
         noisy = model.corrupt(x, seed=NOISE_SEED)
         rows += [noisy, model.denoise(noisy), pca_reconstruct(noisy, model.code_dim)]
     else:
@@ -185,44 +201,72 @@ def interpolation_figure(model, path, steps=10):
     the prior codes of seeds (2i, 2i + 1)."""
     x = mnist_test_images(8)
     rows = [model.interpolate(x[2 * i], x[2 * i + 1], steps) for i in range(4)]
-    if hasattr(model, "sample_codes"):
+    if cap.has(model, cap.Generator):  # a prior: seeds name codes
         rows += [model.interpolate(2 * i, 2 * i + 1, steps) for i in range(4)]
     return viz.save_png(path, viz.image_grid(np.concatenate(rows), ncols=steps), scale=2)
 
 
 def card_figures(model_id, folder):
-    """Write <id>-reconstructions.png (and <id>-interpolations.png) of the installed model into
-    `folder`; returns the card sections [(title, markdown)] that show them."""
-    import zoo
+    """Draw the card figures of an installed model with an encoder into `folder` (the card
+    writer passes ``spec.pretrained_dir``): <id>-reconstructions.png, <id>-interpolations.png
+    and <id>-tangents.png. All are drawn into a temporary folder inside `folder` first and
+    renamed into place only when every one succeeded, so a failure leaves the old figures.
 
-    model = zoo.load(model_id, compile=False)
-    name = f"{model_id}-reconstructions.png"
-    reconstruction_figure(model, os.path.join(folder, name))
-    if hasattr(model, "corrupt"):
+    Returns:
+        The card sections [(title, markdown)] that show them (image links relative to `folder`).
+
+    Example:
+        card_figures("cae-mnist", zoo.registry.get_spec("cae-mnist").pretrained_dir)
+    """
+    from zoo import manifold
+    from zoo.hub import load
+
+    model = load(model_id, compile=False)
+    cap.require(model, cap.Encoder)
+    folder = os.path.abspath(os.fspath(folder))
+    os.makedirs(folder, exist_ok=True)
+    kinds = ("reconstructions", "interpolations", "tangents") if cap.has(model, cap.Interpolator) \
+        else ("reconstructions", "tangents")
+    names = {k: f"{model_id}-{k}.png" for k in kinds}
+    tmp = tempfile.mkdtemp(prefix=".tmp-figures-", dir=folder)
+    try:
+        reconstruction_figure(model, os.path.join(tmp, names["reconstructions"]))
+        if "interpolations" in names:
+            interpolation_figure(model, os.path.join(tmp, names["interpolations"]))
+        manifold.save_tangent_figure(os.path.join(tmp, names["tangents"]), model,
+                                     mnist_test_images(N_TANGENT_ROWS), k=N_TANGENTS, title=model_id)
+        for name in names.values():
+            os.replace(os.path.join(tmp, name), os.path.join(folder, name))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return _figure_sections(model, model_id, names)
+
+
+def _figure_sections(model, model_id, names):
+    if cap.has(model, cap.Denoiser):
         what = (f"Rows: the first {N_FIGURE} MNIST test images; corrupted with `corrupt(x, seed={NOISE_SEED})` "
                 f"({model.noise_type} noise, level {model.noise_level:g}); `denoise` of the noisy row; PCA "
                 f"with {model.code_dim} components (fitted on the train split) of the noisy row.")
     else:
         what = (f"Rows: the first {N_FIGURE} MNIST test images; `reconstruct(x)`; PCA with {model.code_dim} "
                 "components (fitted on the train split) for comparison.")
-    sections = [("Reconstructions", f"![reconstructions of {model_id}]({name})\n\n{what}")]
-    inter = f"{model_id}-interpolations.png"
-    interpolation_figure(model, os.path.join(folder, inter))
-    text = ("Each row decodes 10 evenly spaced points on the straight line between two codes: rows 1-4 "
-            "between the codes of MNIST test images 0 and 1, 2 and 3, 4 and 5, 6 and 7")
-    text += (", rows 5-8 between the prior codes of seeds (0, 1), (2, 3), (4, 5), (6, 7) "
-             "(`interpolate(a, b, 10)`)." if hasattr(model, "sample_codes") else " (`interpolate(a, b, 10)`).")
-    sections.append(("Interpolations", f"![interpolations of {model_id}]({inter})\n\n{text}"))
-    from zoo import manifold
-
-    tan = f"{model_id}-tangents.png"
-    manifold.save_tangent_figure(os.path.join(folder, tan), model, mnist_test_images(N_TANGENT_ROWS),
-                                 k=N_TANGENTS, title=model_id)
-    what = ("posterior mean" if hasattr(model, "log_likelihood") else "code")
+    sections = [("Reconstructions", f"![reconstructions of {model_id}]({names['reconstructions']})\n\n{what}")]
+    if "interpolations" in names:
+        sections.append(("Interpolations", f"![interpolations of {model_id}]({names['interpolations']})\n\n"
+                                           + _interpolation_text(model)))
+    what = "posterior mean" if cap.has(model, cap.Likelihood) else "code"
     sections.append(("Tangent vectors", (
-        f"![tangent vectors of {model_id}]({tan})\n\nThe first {N_TANGENT_ROWS} MNIST test images and the "
-        f"{N_TANGENTS} leading right-singular vectors of the Jacobian of the {what} with respect to the image "
-        f"(`zoo.manifold.tangent_vectors(model, x, k={N_TANGENTS})`; red +, blue -, s = singular value): "
+        f"![tangent vectors of {model_id}]({names['tangents']})\n\nThe first {N_TANGENT_ROWS} MNIST test images "
+        f"and the {N_TANGENTS} leading right-singular vectors of the Jacobian of the {what} with respect to the "
+        f"image (`zoo.manifold.tangent_vectors(model, x, k={N_TANGENTS})`; red +, blue -, s = singular value): "
         "the input directions the code is most sensitive to, estimates of the tangent plane of the "
         "digit manifold at x.")))
     return sections
+
+
+def _interpolation_text(model):
+    text = ("Each row decodes 10 evenly spaced points on the straight line between two codes: rows 1-4 "
+            "between the codes of MNIST test images 0 and 1, 2 and 3, 4 and 5, 6 and 7")
+    text += (", rows 5-8 between the prior codes of seeds (0, 1), (2, 3), (4, 5), (6, 7) "
+             "(`interpolate(a, b, 10)`)." if cap.has(model, cap.Generator) else " (`interpolate(a, b, 10)`).")
+    return text

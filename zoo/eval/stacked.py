@@ -10,6 +10,7 @@ from zoo.data.stacked import NUM_MODES, stacked_labels
 from zoo.eval.mixtures import kl_to_uniform
 
 N_SAMPLES = 26_000
+CHANNEL_DATASET = "mnist"  # each channel is a digit of this set: its feature network labels it
 
 
 def stacked_mode_labels(images, classifier, batch_size=1000):
@@ -27,7 +28,7 @@ def stacked_modes(model_or_samples, classifier, n=N_SAMPLES, seed=0):
     Args:
         model_or_samples: a model whose ``generate(n, seed=seed)`` gives (n, 28, 28, 3)
             in [0, 1], or such an array of samples (then `n` and `seed` are unused).
-        classifier: the digit classifier (``zoo.eval.features.feature_network()``).
+        classifier: the digit classifier (``zoo.eval.features.feature_network(CHANNEL_DATASET)``).
         n: samples to generate (default 26,000).
         seed: sampling seed (default 0).
 
@@ -40,7 +41,7 @@ def stacked_modes(model_or_samples, classifier, n=N_SAMPLES, seed=0):
         stacked_modes(zoo.load("dcgan-stacked-mnist"), feature_network())
     """
     x = model_or_samples
-    if hasattr(x, "generate"):
+    if not isinstance(x, (np.ndarray, list, tuple)):  # a model: draw the samples
         x = x.generate(n, seed=seed)
     labels = stacked_mode_labels(x, classifier)
     counts = np.bincount(labels, minlength=NUM_MODES)

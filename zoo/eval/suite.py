@@ -1,34 +1,45 @@
-"""`evaluate(model, spec)`: the metrics of a catalog model, each with its protocol."""
+"""`evaluate(model, spec)`: the metrics of a catalog model, each with its protocol.
+
+The suites are chosen from the spec's capabilities and its dataset, never from its family:
+a Classifier gets its test accuracy, an Encoder its reconstruction metrics, a Generator the
+sample metrics of its dataset (mode coverage on mixtures and Stacked MNIST, FID / KID /
+precision-recall where a feature network is pinned), a Recommender its held-out RMSE beside
+baselines (`zoo.eval.recommend`); a model with several gets them all.
+"""
 
 import warnings
 
 import numpy as np
 
+from zoo import capabilities as cap
 from zoo.data import MIXTURES, mixture_modes
 from zoo.eval import features as F
 from zoo.eval import reconstruction
+from zoo.eval import recommend
 from zoo.eval.fid_kid import fid, kid
 from zoo.eval.mixtures import N_SAMPLES as MIX_N, SEEDS as MIX_SEEDS, evaluate_mixture, kl_to_uniform
 from zoo.eval.prdc import precision_recall
-from zoo.eval.stacked import N_SAMPLES as STACKED_N, stacked_modes
+from zoo.eval.stacked import CHANNEL_DATASET, N_SAMPLES as STACKED_N, stacked_modes
 
 N_GENERATED = 10_000
 SAMPLE_SEED = 0
 KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
 PR_K = 3
+STACKED = ("stacked_mnist",)  # datasets whose modes are counted channel by channel
 
 
-def _feature_net(classifier):
-    """The given classifier, else the shipped mnist-classifier; None (with a warning) when it
-    cannot be loaded (not installed, or unknown to a process started before it was added),
-    so a finished training run never fails for lack of it."""
+def _feature_net(classifier, dataset):
+    """The given classifier, else the pinned feature network of `dataset`; None (with a warning)
+    when it cannot be loaded (not installed, or unknown to a process started before it was
+    added), so a finished training run never fails for lack of it. A feature network whose
+    weights differ from the pin is an error (`features.FeatureNetworkChangedError`)."""
     if classifier is not None:
         return classifier
-    from zoo.hub import ZooLoadError
     from zoo.registry import UnknownModelError
+    from zoo.saving import ZooLoadError
 
     try:
-        return F.feature_network()
+        return F.feature_network(dataset)
     except (ZooLoadError, UnknownModelError) as e:
         warnings.warn(f"Feature-network metrics skipped: {e}", RuntimeWarning, stacklevel=3)
         return None
@@ -38,23 +49,24 @@ def _fmt(n):
     return f"{n:,}"
 
 
-def classifier_metrics(model, n=None):
-    """Test accuracy of a digit classifier on the MNIST test split (first n images)."""
-    x, y = F.real_images("test", n or 10_000)
+def classifier_metrics(model, n=None, dataset="mnist"):
+    """Test accuracy of a classifier on the test split of its image set (first n images)."""
+    x, y = F.real_images("test", n or 10_000, dataset=dataset)
     acc = float(np.mean(model.predict_labels(x) == y))
     which = "all 10,000" if len(y) == 10_000 else f"the first {_fmt(len(y))}"
     return {
         "eval": {"test_accuracy": acc},
         "protocol": {"test_accuracy": f"top-1 accuracy of predict_labels on {which} images of the "
-                                      "MNIST test split"},
+                                      f"{F.dataset_name(dataset)} test split"},
     }
 
 
-def digit_metrics(model, classifier, n=N_GENERATED, seed=SAMPLE_SEED):
-    """FID, KID, precision / recall, real-vs-real floors, class coverage of a digit generator."""
+def digit_metrics(model, classifier, n=N_GENERATED, seed=SAMPLE_SEED, dataset="mnist"):
+    """FID, KID, precision / recall, real-vs-real floors, class coverage of an image generator,
+    on the features of `dataset`'s feature network."""
     fake, labels = classifier.features_and_labels(model.generate(n, seed=seed))
-    test = F.real_features(classifier, "test", n)
-    train = F.real_features(classifier, "train", n, F.REAL_SEED)
+    test = F.real_features(classifier, "test", n, dataset=dataset)
+    train = F.real_features(classifier, "train", n, F.REAL_SEED, dataset=dataset)
     counts = np.bincount(labels, minlength=classifier.num_classes)
     kid_mean, kid_std = kid(test, fake, KID_SUBSETS, KID_SUBSET_SIZE, seed=0)
     floor_mean, floor_std = kid(test, train, KID_SUBSETS, KID_SUBSET_SIZE, seed=0)
@@ -71,13 +83,15 @@ def digit_metrics(model, classifier, n=N_GENERATED, seed=SAMPLE_SEED):
         "classes_covered": int((counts > 0).sum()),
         "class_kl_to_uniform": kl_to_uniform(counts),
     }
-    net = f"{F.FEATURE_NET} '{F.FEATURE_LAYER}' layer ({fake.shape[1]}-d penultimate activations)"
+    net_id, name = F.feature_network_id(dataset), F.dataset_name(dataset)
+    net = f"{net_id} '{F.FEATURE_LAYER}' layer ({fake.shape[1]}-d penultimate activations)"
     gen = f"{_fmt(n)} samples generate({_fmt(n)}, seed={seed})"
-    real = f"the first {_fmt(len(test))} MNIST test images"
-    floor = (f"{_fmt(len(train))} MNIST train images (drawn without replacement, seed {F.REAL_SEED}) "
+    real = f"the first {_fmt(len(test))} {name} test images"
+    floor = (f"{_fmt(len(train))} {name} train images (drawn without replacement, seed {F.REAL_SEED}) "
              f"vs {real}; the value a perfect generator would get")
     kid_how = (f"unbiased MMD^2, kernel (x.y/d + 1)^3, {KID_SUBSETS} random subset pairs of "
                f"{_fmt(min(KID_SUBSET_SIZE, n))} (seed 0)")
+    kind = "digit classes" if dataset == "mnist" else "classes"
     proto = {
         "fid": f"FID, {gen} vs {real}; features: {net}",
         "kid": f"KID mean ({kid_how}), {gen} vs {real}; features: {net}",
@@ -89,10 +103,10 @@ def digit_metrics(model, classifier, n=N_GENERATED, seed=SAMPLE_SEED):
         "fid_real_vs_real": f"FID floor: {floor}; features: {net}",
         "kid_real_vs_real": f"KID floor ({kid_how}): {floor}; features: {net}",
         "kid_real_vs_real_std": "std of the KID floor over its subsets",
-        "classes_covered": f"digit classes (of {classifier.num_classes}) that {F.FEATURE_NET} assigns "
+        "classes_covered": f"{kind} (of {classifier.num_classes}) that {net_id} assigns "
                            f"to at least one of the {gen}",
         "class_kl_to_uniform": f"KL(p || uniform) = sum_c p_c log({classifier.num_classes} p_c) in nats, "
-                               f"p the {F.FEATURE_NET} label histogram of the {gen}",
+                               f"p the {net_id} label histogram of the {gen}",
     }
     return {"eval": ev, "protocol": proto}
 
@@ -121,7 +135,7 @@ def stacked_suite(model, classifier, n=STACKED_N, seed=SAMPLE_SEED):
     """Stacked MNIST modes hit and KL with their protocol."""
     res = stacked_modes(model, classifier, n=n, seed=seed)
     gen = f"{_fmt(n)} samples generate({_fmt(n)}, seed={seed})"
-    how = f"each channel labelled by {F.FEATURE_NET}, mode = 100 d_R + 10 d_G + d_B"
+    how = f"each channel labelled by {F.feature_network_id(CHANNEL_DATASET)}, mode = 100 d_R + 10 d_G + d_B"
     return {
         "eval": {"modes_hit": res["modes_hit"], "mode_kl_to_uniform": res["kl_to_uniform"]},
         "protocol": {
@@ -132,53 +146,65 @@ def stacked_suite(model, classifier, n=STACKED_N, seed=SAMPLE_SEED):
     }
 
 
+def generator_metrics(model, dataset, n_samples=None, classifier=None):
+    """The sample metrics of a generator of `dataset`: mode coverage (mixtures, Stacked MNIST)
+    or FID / KID / precision-recall / class coverage (datasets with a pinned feature network);
+    {} for other datasets or when the feature network is not installed."""
+    if dataset in MIXTURES:
+        return mixture_suite(model, dataset, n=n_samples or MIX_N)
+    if dataset in STACKED:
+        net = _feature_net(classifier, CHANNEL_DATASET)
+        return {} if net is None else stacked_suite(model, net, n=n_samples or STACKED_N)
+    if dataset in F.FEATURE_NETWORKS:
+        net = _feature_net(classifier, dataset)
+        return {} if net is None else digit_metrics(model, net, n=n_samples or N_GENERATED, dataset=dataset)
+    return {}
+
+
+def _merge(parts):
+    out = {"eval": {}, "protocol": {}}
+    for part in parts:
+        for k in out:
+            out[k].update(part.get(k, {}))
+    return out if out["eval"] else {}
+
+
 def evaluate(model, spec, n_samples=None, classifier=None):
     """The metrics of `model` for its catalog entry `spec`, each with its protocol.
 
     Args:
         model: the loaded model (e.g. `zoo.load(spec.id)`).
-        spec: its `zoo.registry.ModelSpec` (family and dataset choose the metrics).
+        spec: its `zoo.registry.ModelSpec`: its capabilities and dataset choose the metrics.
         n_samples: override the sample counts (10,000 digits, 2,500 per mixture seed,
-            26,000 Stacked MNIST; for autoencoders, the first n test images) for quick looks;
-            published numbers use the defaults.
-        classifier: feature network (default: the shipped ``mnist-classifier``).
+            26,000 Stacked MNIST; for encoders and classifiers, the first n test images) for
+            quick looks; published numbers use the defaults.
+        classifier: feature network (default: the one `features.FEATURE_NETWORKS` pins for
+            the dataset, e.g. ``mnist-classifier``).
 
     Returns:
         {"eval": {name: number}, "protocol": {name: how it was computed}}; {} when the suite
-        has no metric for this family / dataset, or when the feature network it needs is
-        not installed (with a warning).
+        has no metric for these capabilities / this dataset, or when the feature network it
+        needs is not installed (with a warning).
+
+    Raises:
+        features.FeatureNetworkChangedError: the pinned feature network was retrained.
 
     Example:
         from zoo import eval, registry
         eval.evaluate(zoo.load("dcgan-mnist"), registry.get_spec("dcgan-mnist"))["eval"]["fid"]
     """
-    from zoo.models.classifier import Classifier
-    from zoo.models.tangentprop import TangentPropClassifier
-
-    dataset = spec.dataset
-    if isinstance(model, (Classifier, TangentPropClassifier)):
-        return classifier_metrics(model, n_samples) if dataset == "mnist" else {}
-    if spec.family in reconstruction.FAMILIES:  # autoencoders: reconstruction error vs PCA, VAE NLL
-        if dataset != "mnist":
-            return {}
-        out = reconstruction.autoencoder_metrics(model, n_samples)
-        net = _feature_net(classifier) if hasattr(model, "generate") else None
-        if net is not None:  # a generator among them (the VAE) also gets the sample metrics
-            extra = digit_metrics(model, net, n=n_samples or N_GENERATED)
-            out = {k: {**out[k], **extra[k]} for k in ("eval", "protocol")}
-        return out
-    if not hasattr(model, "generate"):
-        return {}
-    if dataset in MIXTURES:
-        return mixture_suite(model, dataset, n=n_samples or MIX_N)
-    if dataset in ("mnist", "stacked_mnist"):
-        net = _feature_net(classifier)
-        if net is None:
-            return {}
-        if dataset == "mnist":
-            return digit_metrics(model, net, n=n_samples or N_GENERATED)
-        return stacked_suite(model, net, n=n_samples or STACKED_N)
-    return {}
+    dataset, parts = spec.dataset, []
+    if cap.has(spec, cap.Classifier) and dataset in F.FEATURE_NETWORKS:  # the labelled image sets
+        parts.append(classifier_metrics(model, n_samples, dataset))
+    if cap.has(spec, cap.Encoder) and dataset in reconstruction.DATASETS:
+        parts.append(reconstruction.autoencoder_metrics(model, n_samples))
+    if cap.has(spec, cap.Likelihood) and dataset in reconstruction.DATASETS:
+        parts.append(reconstruction.likelihood_metrics(model, n_samples))
+    if cap.has(spec, cap.Generator):  # a VAE gets these beside its reconstruction metrics
+        parts.append(generator_metrics(model, dataset, n_samples, classifier))
+    if cap.has(spec, cap.Recommender) and dataset in recommend.DATASETS:
+        parts.append(recommend.recommender_metrics(model, spec))
+    return _merge(parts)
 
 
 def evaluate_id(handle, n_samples=None):
@@ -188,10 +214,10 @@ def evaluate_id(handle, n_samples=None):
     Example:
         zoo.eval.evaluate_id("dcgan-mnist")["eval"]["fid"]
     """
-    import zoo
     from zoo import registry
+    from zoo.hub import load
 
-    model = zoo.load(handle, compile=False)
+    model = load(handle, compile=False)
     model_id = getattr(model, "zoo_id", None)
     if model_id not in registry.REGISTRY:
         raise ValueError(

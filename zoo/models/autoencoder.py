@@ -15,7 +15,7 @@ from keras import layers, ops
 
 from zoo import losses as L
 from zoo import capabilities as cap
-from zoo.models.base import ZooModel, check_int
+from zoo.models.base import ZooModel, check_int, check_shape, check_width
 
 OUTPUTS = ("bernoulli", "gaussian")
 
@@ -97,15 +97,11 @@ def build_networks(architecture, input_shape, code_dim, units, filters, output, 
 
 # ----------------------------------------------------------------------------- argument checks
 def check_shape_args(architecture, input_shape, code_dim, units, filters):
-    """Validated (input_shape, units, filters) as tuples of ints; ValueError otherwise."""
-    shape = tuple(int(s) for s in input_shape)
-    if len(shape) != 3 or min(shape) < 1:
-        raise ValueError(f"input_shape must be (H, W, C) of positive ints, got {input_shape!r}.")
-    if int(code_dim) < 1:
-        raise ValueError(f"code_dim must be a positive int, got {code_dim!r}.")
-    units, filters = tuple(int(u) for u in units), tuple(int(f) for f in filters)
-    if min(units + filters, default=1) < 1:
-        raise ValueError(f"units and filters must be positive ints, got {units}, {filters}.")
+    """Validated (input_shape, units, filters) as tuples of ints; ValueError naming the argument otherwise."""
+    shape = check_shape(input_shape, "input_shape", rank=3)
+    check_width(code_dim, "code_dim")
+    units = tuple(check_width(u, "units") for u in units)
+    filters = tuple(check_width(f, "filters") for f in filters)
     if architecture == "conv" and (not filters or shape[0] % 2 ** len(filters) or shape[1] % 2 ** len(filters)):
         raise ValueError(f"{len(filters)} strided convolutions need H and W divisible by "
                          f"{2 ** len(filters)}, got {shape}.")
@@ -151,6 +147,21 @@ class CodeModel:
             x = layer(x, training=training)
         return x
 
+    # One gradient step on the family's objective, `compute_losses(x, training)["loss"]`; the
+    # trackers follow every term it returns.
+    def train_step(self, data):
+        import tensorflow as tf
+
+        x, _ = self.unpack(data)
+        variables = self.trainable_variables
+        with tf.GradientTape() as tape:
+            terms = self.compute_losses(x, training=True)
+        self.optimizer.apply_gradients(zip(tape.gradient(terms["loss"], variables), variables))
+        return self.track(terms)
+
+    def test_step(self, data):
+        return self.track(self.compute_losses(self.unpack(data)[0], training=False))
+
     def encode(self, x, batch_size=1000):
         """Codes (n, code_dim) float32 of images (n, H, W, C) (or (n, H, W)) in [0, 1] (a VAE's:
         its posterior means)."""
@@ -187,15 +198,19 @@ class CodeModel:
                     L.bernoulli_reconstruction_loss(b, self.decoder_logits(codes), per_example=True)))
         return {k: np.concatenate(v).astype(np.float64) for k, v in out.items() if v}
 
-    def _end_code(self, end):
-        return self.encode(np.asarray(end, np.float32).reshape((1, *self.image_shape)))[0]
+    def _end_code(self, end, name):
+        end = np.asarray(end)
+        if end.shape not in (tuple(self.image_shape), (1, *self.image_shape)):
+            raise ValueError(f"{name} must be one image of shape {tuple(self.image_shape)} (or (1, ...)), "
+                             f"got {end.shape}.")
+        return self.encode(self.check_data(end.reshape((1, *self.image_shape)), name))[0]
 
     def interpolate(self, a, b, steps=8):
         """Decoded images along the straight line between the codes of a and b (images
         (H, W, C) or (1, H, W, C); for a model with a prior, ints are seeds of its codes);
         (steps, H, W, C) float32, a's end first."""
         steps = check_int(steps, "steps", 2, 1000)
-        return self.decode(line(self._end_code(a), self._end_code(b), steps))
+        return self.decode(line(self._end_code(a, "a"), self._end_code(b, "b"), steps))
 
 
 # ----------------------------------------------------------------------------- model
@@ -262,16 +277,3 @@ class Autoencoder(CodeModel, ZooModel):
         """{"loss": objective, ...}: the scalars the trackers follow."""
         codes = self.encoder(self.corrupt_batch(x) if training else x, training=training)
         return {"loss": self.reconstruction_loss(x, codes, training=training)}
-
-    def train_step(self, data):
-        import tensorflow as tf
-
-        x, _ = self.unpack(data)
-        variables = self.trainable_variables
-        with tf.GradientTape() as tape:
-            terms = self.compute_losses(x, training=True)
-        self.optimizer.apply_gradients(zip(tape.gradient(terms["loss"], variables), variables))
-        return self.track(terms)
-
-    def test_step(self, data):
-        return self.track(self.compute_losses(self.unpack(data)[0], training=False))

@@ -21,8 +21,15 @@ LIMITS = ("- Trained on MNIST only: anything but centred 28x28 light-on-dark dig
           "- There is no prior over codes: decoding arbitrary codes, or points far from the codes of real "
           "digits, need not give digits.")
 
-CARD = Card(intended=USE + "Not for compressing data whose details matter, nor for any decision about people.",
-            limitations=LIMITS, tags=["dimensionality-reduction", "image-to-image"], task="image-to-image")
+
+
+def card(use, limits=(), tags=("autoencoder",)):
+    """The Card of an autoencoder family: the shared use and limitations, then its own."""
+    return Card(intended=USE + use, limitations=LIMITS + tuple(limits), tags=tags, task="image-to-image")
+
+
+CARD = card("Not for compressing data whose details matter, nor for any decision about people.",
+            tags=("dimensionality-reduction", "image-to-image"))
 
 SPECS = [
     ModelSpec(id="ae-mnist", family="Autoencoder", config=dict(DENSE, output="bernoulli"), dataset="mnist",

@@ -22,39 +22,18 @@ Example:
 import copy
 import functools
 import inspect
-import json
 
 import numpy as np
 import keras
 from keras import ops
 
 from zoo import capabilities, registry
-
-MAX_GENERATE = 100_000  # examples in one call; larger requests are almost always a typo
-MAX_OUTPUT_VALUES = 64_000_000  # floats one call may return (256 MB): caps pixels, not only counts
-MAX_SEED = 2**32 - 1
-RANGE_TOL = 1e-3  # inputs may overshoot [0, 1] by float noise, not by another scaling
-OPTIMIZER_CLASSES = {"Adam", "AdamW", "RMSprop", "SGD", "Adamax", "Nadam", "Adagrad", "Adadelta", "Lion"}
-
+from zoo.models.checks import (MAX_EXAMPLE_VALUES, MAX_GENERATE, MAX_OUTPUT_VALUES, MAX_SEED,  # noqa: F401
+                               MAX_WIDTH, RANGE_TOL, check_int, check_seed, check_shape, check_width,
+                               safe_optimizer)
 
 class NonFiniteLossError(FloatingPointError):
     """`fit` met a NaN or infinite loss; the weights are those from before that step."""
-
-
-def safe_optimizer(cfg):
-    """A built-in Keras optimizer from its config; nothing else is accepted (no code runs)."""
-    name = cfg.get("class_name") if isinstance(cfg, dict) else None
-    if name not in OPTIMIZER_CLASSES:
-        raise ValueError(f"Optimizer {name!r} is not one of Keras' built-in optimizers "
-                         f"{sorted(OPTIMIZER_CLASSES)}.")
-    # Keras deserializes nested configs (e.g. a learning-rate schedule) in place: use a copy.
-    try:
-        opt = keras.saving.deserialize_keras_object(copy.deepcopy(cfg), safe_mode=True)
-    except Exception as e:  # Keras raises many types for a damaged config
-        raise ValueError(f"Optimizer config {name!r} cannot be restored: {e}") from None
-    if not isinstance(opt, keras.optimizers.Optimizer):
-        raise ValueError(f"{name!r} did not deserialize to an optimizer.")
-    return opt
 
 
 def _jsonable(value, name):
@@ -98,21 +77,6 @@ def _capture_config(init):
 
     wrapper.__signature__ = sig  # Keras' __new__ reads the arguments of __init__ (getfullargspec)
     return wrapper
-
-
-def check_int(value, name, low=None, high=None):
-    """`value` as an int in [low, high]; ValueError naming the argument otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an int, got {value!r}.")
-    if (low is not None and value < low) or (high is not None and value > high):
-        bounds = f"in [{low}, {high}]" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be an int {bounds}, got {value!r}.")
-    return int(value)
-
-
-def check_seed(seed, name="seed"):
-    """None or an int in [0, 2**32 - 1]."""
-    return None if seed is None else check_int(seed, name, 0, MAX_SEED)
 
 
 class ZooModel(keras.Model):
@@ -248,17 +212,17 @@ class ZooModel(keras.Model):
     def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
         """`keras.Model.fit`, with the first batch checked and a stop at the first non-finite
         loss: `NonFiniteLossError`, the weights restored to those before that step."""
-        self._check_first_batch(x)
+        self._check_first_batch(x, y)
         guard = _NonFiniteGuard()
         history = super().fit(x, y, *args, callbacks=[guard, *(callbacks or [])], **kwargs)
         if guard.bad:
             raise NonFiniteLossError(
-                f"{self.name}: the loss became non-finite at step {guard.bad[0]} ({guard.bad[1]}); training "
+                f"{self.name}: training became non-finite at step {guard.bad[0]} ({guard.bad[1]}); training "
                 "stopped and the weights are those from before that step. Check the data for NaN or "
                 "values outside its range, or lower the learning rate.")
         return history
 
-    def _check_first_batch(self, x):
+    def _check_first_batch(self, x, y=None):
         import tensorflow as tf
 
         first = x
@@ -266,10 +230,15 @@ class ZooModel(keras.Model):
             first = next(iter(x.take(1)), None)
         if first is None or isinstance(first, (keras.utils.PyDataset,)) or callable(getattr(first, "__next__", None)):
             return
-        first, _, _ = keras.utils.unpack_x_y_sample_weight(first)
+        first, first_y, _ = keras.utils.unpack_x_y_sample_weight(first)
         if isinstance(first, (tuple, list)):  # (inputs, extras): the images come first
             first = first[0]
         self.check_data(np.asarray(first[:256]), "training data")
+        labels = y if first_y is None else first_y  # an array's labels come as `y`
+        if labels is not None and not isinstance(labels, (tuple, list, dict)):
+            labels = np.asarray(labels[:256])  # float labels (ratings, targets) must be finite too
+            if np.issubdtype(labels.dtype, np.floating) and not np.all(np.isfinite(labels)):
+                raise ValueError("training labels contain NaN or infinite values.")
 
     # --- input checks -----------------------------------------------------------------
     def check_data(self, x, name="images"):
@@ -357,15 +326,14 @@ class _NonFiniteGuard(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self._step += 1
-        for k, v in (logs or {}).items():
-            if np.ndim(v) == 0 and not np.isfinite(float(v)):
-                self.bad = (self._step, f"{k} = {float(v)}")
-                for var, value in zip(self._variables(), self._before):
-                    var.assign(value)
-                self.model.stop_training = True
-                return
-
-
-def describe_config(config):
-    """A config as one JSON line (for error messages and cards)."""
-    return json.dumps(config, sort_keys=True)
+        bad = next((f"{k} = {float(v)}" for k, v in (logs or {}).items()
+                    if np.ndim(v) == 0 and not np.isfinite(float(v))), None)
+        # The loss can stay finite while a weight does not (a NaN input behind a ReLU: the
+        # forward pass drops it, its gradient does not), so the weights are checked too.
+        bad = bad or next((f"NaN or infinite values in {v.path}" for v in self.model.weights
+                           if not np.all(np.isfinite(v.numpy()))), None)
+        if bad:
+            self.bad = (self._step, bad)
+            for var, value in zip(self._variables(), self._before):
+                var.assign(value)
+            self.model.stop_training = True

@@ -14,7 +14,7 @@ import keras
 from keras import layers, ops
 
 from zoo import capabilities as cap
-from zoo.models.base import ZooModel, check_int
+from zoo.models.base import ZooModel, check_int, check_shape
 
 FEATURES = "features"  # name of the penultimate layer
 
@@ -113,9 +113,7 @@ class Classifier(ClassifierOutputs, ZooModel):
                  convs_per_block=2, units=128, dropout=0.5, batch_norm=True, translate=0.0,
                  rotate=0.0, seed=0, **kwargs):
         super().__init__(**kwargs)
-        shape = tuple(int(s) for s in input_shape)
-        if len(shape) != 3 or min(shape) < 1:
-            raise ValueError(f"input_shape must be (H, W, C) of positive ints, got {input_shape!r}.")
+        shape = check_shape(input_shape, "input_shape", rank=3)
         if shape[0] % 2**blocks or shape[1] % 2**blocks:
             raise ValueError(f"{blocks} pooling blocks need H and W divisible by {2**blocks}, got {shape}.")
         if not 0.0 <= dropout < 1.0:

@@ -2,14 +2,12 @@
 
 from zoo.models import autoencoder_presets as AE
 from zoo.models.contractive import ContractiveAutoencoder
-from zoo.registry import Card, ModelSpec, register_presets
+from zoo.registry import ModelSpec, register_presets
 
-CARD = Card(
-    intended=AE.USE + "Also a demonstration of the contraction penalty (compare its Jacobian norm and "
-                      "reconstructions with the plain autoencoder's). Not for any decision about people.",
-    limitations=AE.LIMITS + ("- lambda trades reconstruction for contraction: the codes are sigmoid units, many "
-                             "of them saturated.",),
-    tags=["autoencoder", "contractive-autoencoder", "image-to-image"], task="image-to-image")
+_USE = ("Also a demonstration of the contraction penalty (compare its Jacobian norm and reconstructions with "
+        "the plain autoencoder's). Not for any decision about people.")
+_LIMIT = "- lambda trades reconstruction for contraction: the codes are sigmoid units, many of them saturated."
+CARD = AE.card(_USE, [_LIMIT], ("autoencoder", "contractive-autoencoder", "image-to-image"))
 
 SPECS = [ModelSpec(
     id="cae-mnist", family="ContractiveAutoencoder",

@@ -2,14 +2,13 @@
 
 from zoo.models import autoencoder_presets as AE
 from zoo.models.denoising import DenoisingAutoencoder
-from zoo.registry import Card, ModelSpec, register_presets
+from zoo.registry import ModelSpec, register_presets
 
-CARD = Card(
-    intended=AE.USE + "Also a demonstration of denoising: corrupt a digit and let the model restore it. Not for "
-                      "restoring documents or any data whose details matter, nor for any decision about people.",
-    limitations=AE.LIMITS + ("- Trained on one kind and level of noise (see the architecture line); other "
-                             "corruptions are removed less well.",),
-    tags=["autoencoder", "denoising-autoencoder", "image-to-image"], task="image-to-image")
+CARD = AE.card("Also a demonstration of denoising: corrupt a digit and let the model restore it. Not for restoring "
+               "documents or any data whose details matter, nor for any decision about people.",
+               ["- Trained on one kind and level of noise (see the architecture line); other corruptions are "
+                "removed less well."],
+               ("autoencoder", "denoising-autoencoder", "image-to-image"))
 
 SPECS = [ModelSpec(
     id="dae-mnist", family="DenoisingAutoencoder",

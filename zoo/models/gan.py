@@ -16,7 +16,7 @@ from zoo import losses as L
 from zoo.layers import MinibatchDiscrimination
 from zoo import capabilities as cap
 from zoo.models import unrolled
-from zoo.models.base import ZooModel, check_int
+from zoo.models.base import ZooModel, check_int, check_shape, check_width
 from zoo.models.inference import project_codes
 
 
@@ -147,16 +147,19 @@ class GAN(ZooModel):
         if unroll_lr is not None and not unroll_lr > 0:
             raise ValueError(f"unroll_lr must be positive or None, got {unroll_lr!r}.")
         self.architecture = architecture
-        self.data_shape = tuple(check_int(s, "data_shape", 1) for s in data_shape)
-        self.latent_dim = check_int(latent_dim, "latent_dim", 1)
+        self.data_shape = check_shape(data_shape, "data_shape", rank=(1, 3))
+        self.latent_dim = check_width(latent_dim, "latent_dim")
+        g_filters, d_filters, units = (check_width(v, k) for k, v in (("g_filters", g_filters),
+                                                                       ("d_filters", d_filters), ("units", units)))
+        depth = check_int(depth, "depth", 1, 64)
         self.clip_value = None if clip_value is None else float(clip_value)
         self.gp_weight = float(gp_weight)
         self.unrolled_steps = check_int(unrolled_steps, "unrolled_steps", 0)
         if self.unrolled_steps and gp_weight:
             raise ValueError("unrolled_steps with a gradient penalty is not supported.")
         self.unroll_lr = None if unroll_lr is None else float(unroll_lr)
-        mbd = dict(minibatch_kernels=check_int(minibatch_kernels, "minibatch_kernels", 0),
-                   minibatch_dim=check_int(minibatch_dim, "minibatch_dim", 1))
+        mbd = dict(minibatch_kernels=check_int(minibatch_kernels, "minibatch_kernels", 0, 1024),
+                   minibatch_dim=check_int(minibatch_dim, "minibatch_dim", 1, 1024))
         if architecture == "dcgan":
             self.generator = build_dcgan_generator(self.latent_dim, self.data_shape, int(g_filters))
             self.discriminator = build_dcgan_discriminator(self.data_shape, int(d_filters), **mbd)

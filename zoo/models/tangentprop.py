@@ -20,7 +20,7 @@ import keras
 from keras import layers
 
 from zoo import capabilities as cap
-from zoo.models.base import ZooModel
+from zoo.models.base import ZooModel, check_shape
 from zoo.models.classifier import ClassifierOutputs
 
 ARCHITECTURES = ("cnn", "mlp", "linear")
@@ -121,9 +121,7 @@ class TangentPropClassifier(ClassifierOutputs, ZooModel):
     def __init__(self, input_shape=(28, 28, 1), num_classes=10, architecture="cnn", filters=16,
                  units=128, dropout=0.5, penalty_weight=10.0, scores="probabilities", seed=0, **kwargs):
         super().__init__(**kwargs)
-        shape = tuple(int(s) for s in input_shape)
-        if len(shape) != 3 or min(shape) < 1:
-            raise ValueError(f"input_shape must be (H, W, C) of positive ints, got {input_shape!r}.")
+        shape = check_shape(input_shape, "input_shape", rank=3)
         if architecture not in ARCHITECTURES:
             raise ValueError(f"architecture must be one of {ARCHITECTURES}, got {architecture!r}.")
         if architecture == "cnn" and (shape[0] % 4 or shape[1] % 4):

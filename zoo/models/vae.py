@@ -80,7 +80,7 @@ class VAE(CodeModel, ZooModel):
         vae.log_likelihood(binary_x, k=1000)      # nats per image, IWAE estimate
     """
 
-    CAPABILITIES = (cap.Generator, cap.Encoder, cap.Interpolator, cap.Likelihood)
+    CAPABILITIES = (cap.Generator, cap.Encoder, cap.Interpolator, cap.Likelihood, cap.LowerBound)
     TRACKERS = ("loss", "elbo", "reconstruction", "kl")
     output_type = "bernoulli"
 
@@ -117,9 +117,11 @@ class VAE(CodeModel, ZooModel):
         rec = L.bernoulli_reconstruction_loss(x, self.decoder_logits(z, training), per_example=True)
         return rec, L.gaussian_kl(mean, log_var, per_example=True)
 
-    def _step_terms(self, x, training):
+    def compute_losses(self, x, training):
         if self.binarize:
-            x = ops.cast(keras.random.uniform(ops.shape(x), seed=self.noise) < x, "float32")
+            # "+ 0 * x" keeps a NaN pixel NaN (u < NaN is False: it would silently become 0, and
+            # `fit` could not stop at it); for finite pixels it adds exactly 0.
+            x = ops.cast(keras.random.uniform(ops.shape(x), seed=self.noise) < x, "float32") + 0.0 * x
         rec, kl = self.elbo_terms(x, training=training)
         rec, kl = ops.mean(rec), ops.mean(kl)
         beta = 1.0
@@ -127,19 +129,6 @@ class VAE(CodeModel, ZooModel):
             step = ops.cast(self.optimizer.iterations, "float32")
             beta = ops.minimum(1.0, (step + 1.0) / self.kl_warmup_steps)
         return {"loss": rec + beta * kl, "elbo": -(rec + kl), "reconstruction": rec, "kl": kl}
-
-    def train_step(self, data):
-        import tensorflow as tf
-
-        x, _ = self.unpack(data)
-        variables = self.trainable_variables
-        with tf.GradientTape() as tape:
-            terms = self._step_terms(x, training=True)
-        self.optimizer.apply_gradients(zip(tape.gradient(terms["loss"], variables), variables))
-        return self.track(terms)
-
-    def test_step(self, data):
-        return self.track(self._step_terms(self.unpack(data)[0], training=False))
 
     # --- inference ------------------------------------------------------------------
     def sample_codes(self, n, seed=None):
@@ -155,12 +144,12 @@ class VAE(CodeModel, ZooModel):
         """
         return self.decode(self.sample_codes(n, seed), batch_size)
 
-    def _end_code(self, end):
+    def _end_code(self, end, name):
         """A seed (int) stands for the first code of `sample_codes(1, seed)`; an image for its
         posterior mean."""
         if isinstance(end, (int, np.integer)) and not isinstance(end, bool):
             return self.sample_codes(1, int(end))[0]
-        return super()._end_code(end)
+        return super()._end_code(end, name)
 
     # --- likelihood -----------------------------------------------------------------
     def _log_weights(self, x, eps):
@@ -211,6 +200,11 @@ class VAE(CodeModel, ZooModel):
             nll = -vae.log_likelihood(binary_test_images, k=1000, seed=0).mean()
         """
         return self.importance_weights_stats(x, k, seed, batch_size)[0]
+
+    def likelihood_protocol(self, k=1000, seed=0):
+        """How `log_likelihood(x, k, seed)` estimates log p(x), in words (for metric protocols)."""
+        return (f"estimated by importance sampling with q(z|x) as proposal (IWAE bound, Burda et al. 2016), "
+                f"k = {k:,} samples per image from numpy default_rng({seed})")
 
     def elbo(self, x, k=1, seed=0, batch_size=None):
         """Monte Carlo ELBO in nats per binary image, float64 (n,): mean of k log-weights

@@ -1,0 +1,49 @@
+"""Catalog ids of the gated PixelCNN."""
+
+import keras
+
+from zoo import recipes as R
+from zoo.models.pixelcnn import PixelCNN
+from zoo.registry import Card, ModelSpec, register_presets
+
+CARD = Card(
+    intended="Teaching and research on autoregressive generative models and self-supervised \"fill in the "
+             "blanks\" learning: exact likelihoods (compare with the VAE's bound on the same binarized test "
+             "images), sampling pixel by pixel, and completing partly hidden digits (`inpaint`); fine-tuning "
+             "with `model.fit`. Not for producing data that is passed off as real, nor for any decision about "
+             "people.",
+    limitations=["- Trained on binarized MNIST only, at 28x28: it models black-and-white pixels, so grey images "
+                 "must be binarized first (log_likelihood and inpaint refuse grey values).",
+                 "- Sampling is sequential, one pixel after another (784 steps per image): slow next to a GAN or "
+                 "a VAE, even with the row-by-row sampler.",
+                 "- A causal model: `inpaint` conditions each unknown pixel on the pixels above and to its left "
+                 "only; known pixels below or to the right of it are not used, so hiding the top of a digit "
+                 "gives completions that need not fit its bottom.",
+                 "- The test NLL is measured on one fixed stochastic binarization of the test split (the one of "
+                 "vae-mnist); the paper's 81.30 nats is on the static binarization of Larochelle & Murray "
+                 "2011, so compare with it with care."],
+    tags=["pixelcnn", "autoregressive", "unconditional-image-generation", "inpainting"],
+    task="unconditional-image-generation")
+
+_PAPER = ("van den Oord, Kalchbrenner, Vinyals, Espeholt, Graves, Kavukcuoglu 2016, Conditional Image Generation "
+          "with PixelCNN Decoders, arXiv:1606.05328")
+
+# Sizing (TO BE MEASURED)
+_EPOCHS, _BATCH = 10, 64
+_CONFIG = dict(input_shape=[28, 28, 1], filters=32, num_layers=7, kernel_size=3, first_kernel=7, head_units=64)
+RECIPE = R.Recipe(epochs=_EPOCHS, batch_size=_BATCH, compile={"optimizer": keras.optimizers.serialize(
+    keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, _EPOCHS * (60_000 // _BATCH), alpha=0.05)))})
+
+SPECS = [ModelSpec(
+    id="pixelcnn-mnist", family="PixelCNN", config=dict(_CONFIG, binarize=True), dataset="mnist",
+    summary="Gated PixelCNN on dynamically binarized MNIST: exact likelihood, pixel-by-pixel sampling, inpainting",
+    paper=_PAPER, license="cc-by-sa-3.0", recipe=RECIPE, primary_metric=("test_nll", "min"),
+    paper_numbers={"test_nll": "81.30 nats, van den Oord et al. 2016 (Pixel Recurrent Neural Networks), "
+                               "binarized MNIST"})]
+
+TINY = {
+    "tiny": dict(input_shape=[8, 8, 1], filters=8, num_layers=3, kernel_size=3, first_kernel=3, head_units=8),
+    "tiny-k5": dict(input_shape=[8, 8, 1], filters=4, num_layers=2, kernel_size=5, first_kernel=5, head_units=4),
+}
+
+register_presets(PixelCNN, SPECS, CARD, TINY)
