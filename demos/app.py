@@ -8,6 +8,7 @@ reads the registry and never imports the tabs.
     launch(build_app(), port=7860)
 """
 
+import fnmatch
 import functools
 import os
 import threading
@@ -62,15 +63,24 @@ def get_model(model_id, pretrained=True):
             raise user_error(str(e)) from e
 
 
-def models_for(tasks, pretrained=True, accepts=None):
+def selected(model_id, models=None):
+    """Whether `models` selects `model_id`: None selects all; else a shell wildcard ("dcgan*"),
+    several separated by commas, or a list of ids / wildcards."""
+    if models is None:
+        return True
+    patterns = models.split(",") if isinstance(models, str) else list(models)
+    return any(fnmatch.fnmatchcase(model_id, p.strip()) for p in patterns if p.strip())
+
+
+def models_for(tasks, pretrained=True, accepts=None, models=None):
     """Sorted ids of catalog models that can do any of `tasks` (capability names, or
     `zoo.capabilities.Capability` objects), weights published unless `pretrained` is False,
-    optionally filtered by `accepts(spec)`."""
+    optionally filtered by `accepts(spec)` and by the selection `models` (see `selected`)."""
     ids = set()
     for task in tasks:
         name = task.name if isinstance(task, cap.Capability) else task
         ids.update(zoo.list_models(task=name, pretrained=True if pretrained else None))
-    return sorted(i for i in ids if accepts is None or accepts(registry.get_spec(i)))
+    return sorted(i for i in ids if (accepts is None or accepts(registry.get_spec(i))) and selected(i, models))
 
 
 def card_link(spec):
@@ -118,7 +128,7 @@ class TabContext:
         return dropdown
 
 
-def build_app(pretrained=True, preload=False):
+def build_app(pretrained=True, preload=False, models=None):
     """The Gradio Blocks app with one tab per entry of `demos.registry.DEMOS`.
 
     Args:
@@ -126,13 +136,17 @@ def build_app(pretrained=True, preload=False):
             every catalog model, untrained where no weights exist (for development).
         preload: load each tab's first model in the background now (default False), so the
             first click does not wait for TensorFlow.
+        models: offer only these models (default None: all), e.g. "dcgan*" (see `selected`);
+            then a tab none of them can fill is left out.
     """
     first = []
     with gr.Blocks(title="zoo demo", analytics_enabled=False) as app:
         gr.Markdown(HEADER)
         with gr.Tabs():
             for demo in tabs.DEMOS:
-                ids = models_for(demo.tasks, pretrained, demo.accepts)
+                ids = models_for(demo.tasks, pretrained, demo.accepts, models)
+                if models is not None and not ids:
+                    continue
                 with gr.Tab(demo.label, id=demo.slug):
                     if demo.about:
                         gr.Markdown(demo.about)

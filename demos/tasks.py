@@ -215,3 +215,76 @@ def _their_ratings(spec, user_id, n):
     ids, stars = zdata.movielens.user_ratings(user_id)
     titles = zdata.movielens.titles()
     return [[titles[int(m)], float(s)] for m, s in zip(ids[:n], stars[:n])]
+
+
+MAX_NEIGHBOURS = 30  # words in one list or map
+
+
+@demo("Words", serves=cap.Embedding, about="""
+Word vectors learned from text (word2vec): the words whose vectors are nearest a word's (cosine
+similarity), drawn on a 2-D map (the first two principal components of their vectors), and
+analogies by vector arithmetic: *a* is to *b* as *c* is to the word nearest b − a + c
+(man : king :: woman : ?). Words are lower-case; a word the model never saw is refused.
+""")
+def words_tab(tab):
+    model = tab.model_dropdown()
+    with gr.Row():
+        with gr.Column():
+            word = gr.Textbox("king", label="Word")
+            n = gr.Number(10, label=f"Neighbours (1 to {MAX_NEIGHBOURS})", precision=0)
+            go = gr.Button("Nearest words", variant="primary")
+            near = gr.Dataframe(headers=["word", "cosine"], label="Nearest words")
+        neighbourhood = gr.Image(label="The word and its neighbours (2-D PCA)", type="numpy")
+    with gr.Row():
+        a, b, c = (gr.Textbox(v, label=k) for k, v in (("a", "man"), ("b", "king"), ("c", "woman")))
+    go_analogy = gr.Button("a is to b as c is to ...", variant="primary")
+    answers = gr.Dataframe(headers=["word", "cosine"], label="Answers (nearest to b − a + c)")
+
+    def run_near(model_id, w, k):
+        k = check_int(k, "Neighbours", 1, MAX_NEIGHBOURS)
+        m, w = tab.model(model_id), _word(w, "Word")
+        rows = _lookup(m.most_similar, w, topn=k)
+        return [[x, round(s, 4)] for x, s in rows], _word_map(m, [w, *(x for x, _ in rows)])
+
+    def run_analogy(model_id, a, b, c):
+        words = [_word(v, k) for k, v in zip("abc", (a, b, c))]
+        return [[x, round(s, 4)] for x, s in _lookup(tab.model(model_id).analogy, *words, topn=5)]
+
+    go.click(run_near, [model, word, n], [near, neighbourhood], api_name="nearest_words")
+    go_analogy.click(run_analogy, [model, a, b, c], answers, api_name="analogy")
+
+
+def _word(value, what):
+    word = str(value or "").strip().lower()
+    if not word or len(word.split()) != 1:
+        raise user_error(f"{what}: type one word.")
+    return word
+
+
+def _lookup(method, *words, **kwargs):
+    try:
+        return method(*words, **kwargs)
+    except KeyError as e:  # zoo.models.word2vec.UnknownWordError names the word
+        raise user_error(str(e)) from None
+
+
+def _word_map(model, words):
+    """An RGB image of `words` at the first two principal components of their vectors."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    x = np.stack([model.vector(w) for w in words])
+    x = x - x.mean(axis=0)
+    xy = x @ np.linalg.svd(x, full_matrices=False)[2][:2].T
+    fig = Figure(figsize=(5, 4), dpi=100)
+    ax = fig.subplots()
+    ax.scatter(xy[1:, 0], xy[1:, 1], s=12)
+    ax.scatter(xy[:1, 0], xy[:1, 1], s=40, c="C3")
+    for (px, py), w in zip(xy, words):
+        ax.annotate(w, (px, py), fontsize=8, xytext=(3, 3), textcoords="offset points")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    fig.tight_layout()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()

@@ -39,6 +39,8 @@ BAD_KINDS = ("shape", "dtype", "nan", "range")
 BAD_MESSAGES = {
     "examples": {"shape": "shape", "dtype": "float", "nan": "NaN", "range": r"\[0, 1\]"},
     "pairs": {"shape": "shape", "dtype": "integer", "nan": "NaN", "range": "must be in"},
+    # an embedding's (target, context, negatives) word ids: a NaN can only come as a float id
+    "words": {"shape": "shape", "dtype": "integer", "nan": "integer", "range": "must be in"},
 }
 # The inference methods that take data, by capability name (so a capability a family does not
 # declare, or one this version of zoo/capabilities.py lacks, is simply not asked for), with
@@ -75,8 +77,12 @@ def compiled(family, preset):
 
 
 def protocol(model):
-    """How the family takes data: "pairs" for a recommender, "examples" otherwise."""
-    return "pairs" if cap.has(model, cap.Recommender) else "examples"
+    """How the family takes data: "pairs" for a recommender, "words" for an embedding
+    ((target, context, negatives) word ids from the family's own `example_batch`), "examples"
+    otherwise."""
+    if cap.has(model, cap.Recommender):
+        return "pairs"
+    return "words" if cap.has(model, cap.Embedding) else "examples"
 
 
 def data(model, n=N, seed=0):
@@ -85,6 +91,8 @@ def data(model, n=N, seed=0):
     rng = np.random.default_rng(seed)
     if protocol(model) == "pairs":
         return rng.integers(0, 2, (n, 2)).astype(np.int64)
+    if protocol(model) == "words":
+        return model.example_batch(n, seed)
     shape = (n, *model.data_shape)
     if model.data_range is None:
         return rng.standard_normal(shape).astype(np.float32)
@@ -140,6 +148,16 @@ def optimizers(model):
 def bad_input(model, kind, n=4):
     """(x, y) for `fit` (or x alone for an inference method) with one kind of fault."""
     x, y = data(model, n), labels(model, n)
+    if protocol(model) == "words":
+        target, context, negatives = x
+        if kind == "shape":
+            return (target[..., None], context, negatives), y
+        if kind in ("dtype", "nan"):
+            target = target.astype(np.float32)
+            target[1] = np.nan if kind == "nan" else 0.5
+            return (target, context, negatives), y
+        target[1] = 10**6  # a word id out of the vocabulary
+        return (target, context, negatives), y
     if protocol(model) == "pairs":
         if kind == "shape":
             return np.zeros((n, 3), np.int64), y
@@ -206,6 +224,8 @@ def test_two_fit_steps_train_every_sub_network(trained):
 
 def test_fit_on_nan_data_stops_with_finite_weights(trained):
     model = trained[0]
+    if protocol(model) == "words":
+        pytest.skip("word ids are integers and cannot hold NaN; float ids are refused by the bad-input tests")
     x, y = data(model, seed=1), labels(model, seed=1)
     # The first batch is clean (it passes fit's first-batch check); a recommender's NaN is a rating.
     if protocol(model) == "pairs":

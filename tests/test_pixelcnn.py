@@ -233,7 +233,7 @@ def test_save_load_round_trip(tmp_path):
 
 
 def test_test_nll_uses_the_vae_binarization():
-    from zoo.eval.reconstruction import binarize as eval_binarize
+    from zoo.eval.reconstruction import binarize as eval_binarize, likelihood_metrics
 
     grey = np.random.default_rng(0).uniform(size=(50, 28, 28, 1)).astype(np.float32)
     np.testing.assert_array_equal(binarize(grey), eval_binarize(grey))
@@ -242,3 +242,4 @@ def test_test_nll_uses_the_vae_binarization():
     model = PixelCNN(filters=4, num_layers=2, head_units=4)
     x = zoo.data.arrays("mnist", "test")[0][:20]
     assert mnist_test_nll(model, n=20) == pytest.approx(-model.log_likelihood(binarize(x)).mean())
+    assert mnist_test_nll(model, n=20) == pytest.approx(likelihood_metrics(model, 20)["eval"]["test_nll"])

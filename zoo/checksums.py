@@ -6,7 +6,7 @@ verifies every file of a catalog model against these digests before it reads any
 
 FILES = {
     "ae-gaussian-mnist": {
-        "README.md": "37b3973414ff527886ba7cf3f82f7a7ba157d59440bb5db08c73ee3255811dbd",
+        "README.md": "710fcedbb7105d964f881f1c0f52d66929cba8a1040c493b68d4235ac7dd39ac",
         "ae-gaussian-mnist-interpolations.png": "bd51b2255cef58a0533f0e5ab04fa6386f285feb6253615dbb84f5bc7de7260b",
         "ae-gaussian-mnist-reconstructions.png": "c8f43691ef66ac9343952e0ec7b67cf318f5126bd9c0bae34490f9c446392bc8",
         "ae-gaussian-mnist-tangents.png": "5e80a070c2872eef94792892c3c0818f621b5f1cf22bbda43e3cf2d10194d254",
@@ -15,7 +15,7 @@ FILES = {
         "model.weights.h5": "92a44fe22db7ccb8ce293ed13dad5c633d3cc292ef26538b127170c6389ba1dc",
     },
     "ae-mnist": {
-        "README.md": "51a04502ea58a3c9aaaef8beb85c73ba3305363c70204f2232a9ed11dc4063ad",
+        "README.md": "d46cb62dd2f1bc2a67b25281868ffb46a448e1deae087793ed635bda5c5b0ad6",
         "ae-mnist-interpolations.png": "af28e8b1970dffe7c14c5f1fa51ee8ad9a9a896da466124857c417d7e6ea9f79",
         "ae-mnist-reconstructions.png": "b24c7ad551cca3ddd60a29e4839f7e0cbb7bb1a98abf1eff48975d3ccc1da245",
         "ae-mnist-tangents.png": "05494ace80355ed9fa8a28e17b76030078380ac8ab54dbdfd4b65dc65e115985",
@@ -24,8 +24,8 @@ FILES = {
         "model.weights.h5": "69f44ecf6ba0b74cefd484ecd596d58f9904dc23f2b053630d2f286810337ff8",
     },
     "cae-mnist": {
-        "README.md": "b1d013cb92443b34602bfd3575aee564329fe25084c347359d5bca92f358b441",
-        "cae-mnist-interpolations.png": "6b2407d53242432ed6fc079a01a3daa56537307abc00b740fc080e6aaaf00168",
+        "README.md": "593afc8a259e66e885867453397dabb99f76bf7481b53e96351567b8c8697fb1",
+        "cae-mnist-interpolations.png": "58695375062c3af011d1e78d75d777a60986f7696ec090c0fa8f73356996428c",
         "cae-mnist-reconstructions.png": "54dbd65f3647764613c11112c495471251fad8a3296f2d3dcda79125e794d657",
         "cae-mnist-tangents.png": "5e6bfaf5dbceac2f94ed14ee0a0db2c63aed6810e814225b1723232e43ea2e02",
         "config.json": "ff01951e194842e1919bdb9b3749ab15551c9505eb457f536159816ec4219ec8",
@@ -33,16 +33,16 @@ FILES = {
         "model.weights.h5": "05acd40b8fc4c03448270f39e5032ebcdb3ce361497d11c42da56044739deb5e",
     },
     "convae-mnist": {
-        "README.md": "2a045c297391f63a917f074fb3b076961ba1c6973102bb399095f7409f258d04",
+        "README.md": "69529a669299fee134bd4589b74cfbd326c110e27157d0180dc930250aca23c0",
         "config.json": "38b628a614a46d4bf38f4855e46e1cd5c464c67b6ab4f5e7964da7ba7b35022c",
-        "convae-mnist-interpolations.png": "a4bfd69cf32ecf7c9262722850acda4a6661a0b043b3f0216fc5b0f338efd32e",
+        "convae-mnist-interpolations.png": "17a42ff6e988373e814559ec7b6dd55fc1796f894b6335caba433dfa20873543",
         "convae-mnist-reconstructions.png": "577d166bc18ae524a847826f013ef483459b00f7640b99c676f9c362b627ddb7",
         "convae-mnist-tangents.png": "ed43cb40d17ad14eba457136f7e8a87a49b6c797080bfbb991e2bc852a817a5c",
         "metrics.json": "f9a9d619be3c59ff4f2d0e2df26ee5ff7440a36f491f930e9321f042edac38bc",
         "model.weights.h5": "146b6126b6ba56d01e842568b0b18cf25b364b49bbe7c7c1d558a12fcccc9a29",
     },
     "dae-mnist": {
-        "README.md": "eb2ef09c41bc42cc66c8698fc9bb5cbd0dc0ccb676a35f6749e7ff44fea99caf",
+        "README.md": "d8b4d696d113482d4d4db18b0364ac9630b979efdcca484e656ec1f203195c1d",
         "config.json": "e0a127ea381b5fdd2005fc5196cccd05290e824f1970dcd5df13a666f5345456",
         "dae-mnist-interpolations.png": "62a70a9c85d634f77c95142ac6fddeee78ac70e93053cb825818b276f8280e74",
         "dae-mnist-reconstructions.png": "00250f03ee2196842811fbe85f02a596b93f1f2a5cd467943d436587debcf76a",
@@ -51,14 +51,14 @@ FILES = {
         "model.weights.h5": "30e7d01b8cce5195e117e6c89af9b179ba8c68174330b9584848c0a4c2445ecd",
     },
     "dcgan-mnist": {
-        "README.md": "5888a3721ed4593e094e810edf31a6bcd1a3d2bcedfc345f31a45cb608219754",
+        "README.md": "4908d683ad3830a4f635548516396dcd89cb6a01986c5ad32a2aa36cf080c1f1",
         "config.json": "9c46d35d579cbcb6cf09fb38bac3a6a6692c436e0e9e85eb6a19fa819f9b443d",
         "dcgan-mnist.png": "a57cad883074fd4ad7303e3055921ace51cfdedd1bb2b8916e6d2960fc9099ad",
         "metrics.json": "ef9e04db56c9f4937f6606a64f4294471e6f32eb9766f4c2972a603704d0acf7",
         "model.weights.h5": "91e6d8f2c02294113842768c307270a0eba8c88960ef1dcbd72e86158f0920b9",
     },
     "dcgan-stacked-mnist": {
-        "README.md": "0d1b671e6c71ad18df5ec20b51888cbc65a196fa103b519e88cc914d91439ad9",
+        "README.md": "e82178db6dd56e33650f23a7ba60fdce2cc7dbf43e27b8903944ba6364f1eb29",
         "config.json": "a9b78a5e87d784e12a93e30b443f4d661dc5636ead082cf7aa94306b6498dfaf",
         "dcgan-stacked-mnist-curves.png": "60fee3f04a1daa0e310bc5cf2d5c1935a89455e395ceb01d5c5f3db3486e8876",
         "dcgan-stacked-mnist.png": "cf1a7fe741bc701ede20cfae15ae5d033298756a4e94f7a7e8439f523e8b5107",
@@ -66,7 +66,7 @@ FILES = {
         "model.weights.h5": "2f3dc955137ea693de947717a3a10ac29252ee938dcfb3ee40311dccc2f061d5",
     },
     "gan-grid25": {
-        "README.md": "79023735f4477faeb326ace3f61355bbc4f21c1ba874d2d255f0775fac18139c",
+        "README.md": "bfc3605054844c9d6c98cca92c08a767bc745c8a19c3de614f10a1ab492638f0",
         "config.json": "0c16f6c1bec08684407c663b0b83bcea217ef65db9e909419d01b0d66f082d0f",
         "gan-grid25-curves.png": "088c685d28c510da99a86de3311a10b0c70f308142d294cad87d4510a4f81883",
         "gan-grid25.png": "0645d92964ad3626c385f38f5b600da32054c35fdfb5046f1b26a55afe871948",
@@ -74,7 +74,7 @@ FILES = {
         "model.weights.h5": "e8749a5edc89c61fa6324b50a6e8a64142273e4473e267c5f6cd67f148e0266e",
     },
     "gan-ns-grid25": {
-        "README.md": "3ba51bccc6e3bb6fc3a896468ee29a8a89b110d1fa045a717b873e73bcd69bde",
+        "README.md": "980e8e6a2004431915583fa153f8f26a92b15aac20ec7a5867a9f40c500eb102",
         "config.json": "72fba07ffdaab1ca255e56da7ba984ba266f12ed01f36527fd03d1026acdf484",
         "gan-ns-grid25-curves.png": "da845de9dea95be1d6c998e5b496e78befd81b1319558e45b665d7bacc3544de",
         "gan-ns-grid25.png": "64faa349aed484a2601cbdf71400a726705bd7fd32e6a2b6daa246af979fbd8f",
@@ -82,7 +82,7 @@ FILES = {
         "model.weights.h5": "3ec45a845cf8d519ff1c5d86a2b335c36badadf81ac4b23f719aa72cefda27ac",
     },
     "gan-ns-ring8": {
-        "README.md": "9186c2e7254ec81e082fc842e36a3bb96fb1fc43e1a2055fbdc4e3abe604ff23",
+        "README.md": "93fdd20137e38e0c3718d76bb3c16c2349ea830fee08a53856f7b310cd99d7d5",
         "config.json": "1a2a9b5959c2649ece3027d3b7d04b978322dbf8b60e4a1cb0652abe819506dd",
         "gan-ns-ring8-curves.png": "ba6f2e62ecc5f3818b4472eeebda52e7d8c3d872b3c048fb2483bd2517292d21",
         "gan-ns-ring8.png": "3148c42c5f02366838f944ee2439c2a1fdd457552a696752801bf3fe40b3be8a",
@@ -90,7 +90,7 @@ FILES = {
         "model.weights.h5": "4cb909bed4e82a210d9f39d8a49a86a48c298f10ee2ab2fcc622178082c8f61b",
     },
     "gan-ring8": {
-        "README.md": "90b9d04e6dfe522ecca5bc69d60829b8ae19778ee6b2c1949d418ce0fd29e53b",
+        "README.md": "fd67d82f73f35552126a4e5e6cd983b9e453f177f4c1d533001912f16fb32490",
         "config.json": "9b87fe46b655ed908f2d203b8c0750cf6b4fab8a10426359d2756c59bde644bf",
         "gan-ring8-curves.png": "0e9db59662e9741a73745952cc02f594b26073323377ecd15f36ca46ae574475",
         "gan-ring8.png": "bac9a4a85e6afd1bd78ce850713ab6ad9cfc23fd2e2d13ebcfb04e07389f85f6",
@@ -98,7 +98,7 @@ FILES = {
         "model.weights.h5": "842650a729c46e8d91722281460198c8861217688ac35e796ac6f60ee7f498d9",
     },
     "lsgan-mnist": {
-        "README.md": "8d09a72bb33903d1f48b0c033cf0ab2d5bf1d193368e10425b28ae64077db267",
+        "README.md": "0f6797804ba5e73454b5841edceb8ad98c787c874dcf312c9775d01dd092eca6",
         "config.json": "839401cb0e45de4e08e6026c1297ce773cfe0e027b8c41339d918ebd84a9a69a",
         "lsgan-mnist-curves.png": "c41de00c818a69ec22980eedf134162c2df033647265d303c411cff89e598f02",
         "lsgan-mnist.png": "c0d20fbe09f184bb19947ebe15134cdcad7ce725d04033be7107cf19676a10a0",
@@ -106,7 +106,7 @@ FILES = {
         "model.weights.h5": "640d22c27780c25b3f8f6724d56b466c43019e5a6185966f0c993e8d5f13d0fe",
     },
     "mbd-dcgan-stacked-mnist": {
-        "README.md": "d2201085579ae703b7e20aa883234916a22b8f254183c3a2472d408caf38ce20",
+        "README.md": "2783ec63035d50ae72c73bdc65236c4387a0ef83c425e2bf0c1546ff3b0109b7",
         "config.json": "3e9f0c682cde04cace8d732542c874fd8a8b482aebab7778db0d1ddb1a0344f8",
         "mbd-dcgan-stacked-mnist-curves.png": "530c9702625bece57a6d5a9adbf062fc3caea152eb353829be7c9461c5530b8f",
         "mbd-dcgan-stacked-mnist.png": "86f2fd30f483a7e62ec5ce0744c58f6c12723e23ca4c6f7890f205f470657277",
@@ -114,7 +114,7 @@ FILES = {
         "model.weights.h5": "679c9bf2cb56920425387f5b3c60f61f56a3ddfd873f5c8adb8f75d74e4fb3ae",
     },
     "mbd-gan-grid25": {
-        "README.md": "9634e00835a78c6c035ea0af38739c1edfea4c6e0849282a54a4d9c04ae0c3f8",
+        "README.md": "a6d7c6e5d0edc310d8192ab77cf90e9b23b5a08cdb6cac84843866bf06918399",
         "config.json": "9ab3bde4f4017c44dddb9100b3a0873696fecf2820af296e4b83634b465abeb4",
         "mbd-gan-grid25-curves.png": "4ed0c07ea9f79e7117c800eb20eb859d8834eeaeac5aa23404eeddb9636a61b8",
         "mbd-gan-grid25.png": "913c885a17e0e5dcff8d1b92a9b90016b9d50a728a5f8c1f62b180925830766b",
@@ -122,7 +122,7 @@ FILES = {
         "model.weights.h5": "993987b3e54faaa923f93c96e2afba0b488edf47b944c88ff14798e96db98517",
     },
     "mbd-gan-ring8": {
-        "README.md": "33fcc78575bd9ab58e609032832a00ad8f0ddcbe600b1c618640f551964256eb",
+        "README.md": "bb17c9b44ecaafd094df4bdf4b882f9634cfe9b7ee00595e8e0b496e3a84f1d3",
         "config.json": "10ba07b4725358efae3aee136d0625b1b6ab477c13023a6527780258802a6dac",
         "mbd-gan-ring8-curves.png": "126073e904c82e31fd30b191541f1fcf502a134981bb3244060e55ee46233e73",
         "mbd-gan-ring8.png": "8c724f66e3d7ce84084b543cc7a24c4c4bf2aec68524ea4a877918121c1a7716",
@@ -130,20 +130,34 @@ FILES = {
         "model.weights.h5": "b932ca6e159930a7c863825e6c28ad0b82f6d47dd8541f6b739c3af9d9fee87d",
     },
     "mnist-classifier": {
-        "README.md": "ab7eee1883d819adbcdd4f47293f858bda8904b1d07b52acca6940f9bae1a124",
+        "README.md": "0e155f3009408d9aa263931d7d4fe41e4760b5bcd087ac4c81256ca1d9a44de2",
         "config.json": "81206ddc2ee6d8dded144a575e39f462c37dbb954abdc99562671cf658d0e6fb",
         "metrics.json": "cef96350f7c231aa967783e68c8f8dd9644ceb3e0d2be714bdb705cd3d97c45e",
         "model.weights.h5": "180c2505abea6334eac8e12972f48985795da83ca4ba46b58b5a4cdf60171ebb",
     },
+    "nmf-biased-movielens": {
+        "README.md": "216f14488965bf7dc95ee5fc404a6e84ad4ba67aee0e746d57744417f1ee0ad1",
+        "config.json": "7c5da8e5452fab3420115522d2112b2bcb6fbd87a95b5e614a4462bcead25a9f",
+        "metrics.json": "8fdd22a82ca77ee404071cf635143eb0883ea2c23f4ee2e48e0c009551ad134e",
+        "mnist-parts.png": "e0d5cca7035c9507543f5bde8e7bdc3991551b242fbf1e777cfb634088e03e47",
+        "model.weights.h5": "0c6b76d16c3f2411b1b31d59f5a323451a61f492e3b29d04cfa88aa6b8c22976",
+    },
+    "nmf-movielens": {
+        "README.md": "3494e25edb2faa5c8691a302643916e5273cb9aaf2b987ef3915e0fc64073bee",
+        "config.json": "94fd78cb0d0b31e53832f2c778dc5295d6b5c6126f6d806ea559c84db38d4879",
+        "metrics.json": "be33b406f690eedc20d80830b654d519c72fe6b90c1dd94c6be2d5bcfaea70db",
+        "mnist-parts.png": "e0d5cca7035c9507543f5bde8e7bdc3991551b242fbf1e777cfb634088e03e47",
+        "model.weights.h5": "7d40e30156f5c368ef7ba2507e2d9b6fb37177c2ecb49edd8c4dbe8bb8090bee",
+    },
     "tangentprop-mnist": {
-        "README.md": "bd674e4fe2bfe2f8fed55c296b0199f47e6a38ea087eeeb6960d0ab37e3c9b56",
+        "README.md": "7b085e49a3559a18644335d251a9b5ff69e1e3853ad10f21a331ad8e5156196f",
         "config.json": "4f765d066d57a046ed682b50c2ce1171a34e6d06e5737dc6a241c550a763cb5a",
         "metrics.json": "a5afc67e6232a2b8e43a88ce0cfa725a8365cd4a20afec5dacc2263ec8bb6134",
         "model.weights.h5": "e49d51df40fb6c18fb1adeac896d70d3211d3c2847e8e34504b23180172499d0",
         "tangentprop-mnist.png": "f62245ff7f978388e2f694fd698548b7482d972ed346fe2634b0210bcbb45e58",
     },
     "unrolled-gan-grid25": {
-        "README.md": "1989af327e26061c82a08c5d9aeaaa44d1fd771a61ab7c3ac4695815d71b2af1",
+        "README.md": "e8e27bd172409cb5efb7f2b5e9df137ec31dca6379f6394dd325846b067640e6",
         "config.json": "8ecfc422356308dcc54066cdb8513c8639f66ff376c4e5cb90dc89e8741977f8",
         "metrics.json": "cdc571b5db435631b4d9803b821f19e328863b87de7f9739639310a5ba5b71b5",
         "model.weights.h5": "336dc7f0744584dc1cd41ae9733f33ada94c70b7c99a93eb3be9d9526bf0a465",
@@ -151,7 +165,7 @@ FILES = {
         "unrolled-gan-grid25.png": "163764b288d1fa925261fb9f6a00e36de1f22f0118076a638b85679183723d9b",
     },
     "unrolled-gan-ring8": {
-        "README.md": "e983f420d4bc32a1b73ce97a6a64a442c591de6aa7069ba77a2f26adc8d550eb",
+        "README.md": "a26bd1a1d8b751e2444dfe429a0f47e3bbdea3c323b9e00910013a2ca1dd4cff",
         "config.json": "f46a90be3840368ce08e60ebb8b95526c3d665243d41cf1bf7ca2217556b7e37",
         "metrics.json": "bd43452ebb6ea690644e34c6c67e6ec5525ff9b735d5e66a878f593d944cfc75",
         "model.weights.h5": "1b753ab0337838bb3e05ee0a29a7be55961a598b7376e95a4d6786cce50710b1",
@@ -159,7 +173,7 @@ FILES = {
         "unrolled-gan-ring8.png": "2e56416e900a3e1afba3a76b3610ca8944e00a58d3a8b3d83ff9f5222338adaa",
     },
     "vae-mnist": {
-        "README.md": "a7a12cf7d79d2a937dc9e06ff36a3ea3ef2beebd48050de1c289e4c96a1f35bd",
+        "README.md": "b332157ff060b4652aa6db56ea67a31b88abfdf2622bbb4b68824961228cf7c5",
         "config.json": "0d6f9873083973684b4d9157438fb1c70147f763091f4ab087b98b9018eca67d",
         "metrics.json": "16826cb5b9cef2f0c073303166287e91021ff509794b824e75b7c3826d6fdaac",
         "model.weights.h5": "25e0b8228b0dc5bc74272f5dd09cbad1eefaba0d49923bf5a769eedf2934f4b9",
@@ -169,7 +183,7 @@ FILES = {
         "vae-mnist.png": "77c0085b782ef57d3329cc8ef6f4dc35a7cf3b308190d0994e2bad98a7687e58",
     },
     "wgan-gp-grid25": {
-        "README.md": "a8a0f2bacafdc68ff7b0ae96256f22fc790c6d792b402d4ac2a763fb7f39ec5a",
+        "README.md": "deb5aa51908afe5437bd6d5c151fe1996b8bdfb84d19303d1987f4d1fb25a141",
         "config.json": "0b43480400a1e8fe524facf52b6d0ff42af827345a048448b0dd586c0528aeed",
         "metrics.json": "366dbb7c162a3aee81165ec60cdb12c126bb61bac653d2b5379bf37d8dcb7f9e",
         "model.weights.h5": "d1e7fe8cc9e87b96ea0843a0a50a777c1d2d6ea4f225681881f65c5480d4fa6e",
@@ -177,7 +191,7 @@ FILES = {
         "wgan-gp-grid25.png": "830af5ba871d5a56fa3702ebc417c6ecf61d6c36ba2074f0994de29cc56bf68e",
     },
     "wgan-gp-mnist": {
-        "README.md": "6d73b4392fffff8c21316d9cdd83f02fc0a3245b122834c9347b0dc2991a2906",
+        "README.md": "967ee84f7a94c51af0e4ec8f6389354e7a8b36a9e4be187c97685d0f386435ff",
         "config.json": "b7ab5df10a93bb8151785e2a038ebb500c281fb5a36658de09edf52969329b60",
         "metrics.json": "a5fa18e1c43d0813dc480830659d545d11c43f716dbc6711f7bb839fcc6aa7dd",
         "model.weights.h5": "756ea97f4a45a0c4bd0475f3448f1b5cda064d097094f32820cd67e3189e05f9",
@@ -185,7 +199,7 @@ FILES = {
         "wgan-gp-mnist.png": "c70d65797159395310c9fbf1a96076483ea97bdfe3bdf95e07e3856d6a05fe76",
     },
     "wgan-gp-ring8": {
-        "README.md": "be3b69d98e6e92fd725ee225f86fc7f3324f88342522953f48d74717eed87099",
+        "README.md": "5adb7b929aec3568a9dbcc46e8f4a1c3901609a6ceccdb8e3fa4aa325f95d637",
         "config.json": "a0357fee50cc1994dec0e89ae419471d205367b310956c20cc504375480713f9",
         "metrics.json": "363da9f40f06192d788c849953aa8049220defbda3db0d42c9f9ea927b542082",
         "model.weights.h5": "599766d2162dac5ee4a35d7c20cf1f0045d6ba359209f6f3c93c1bdb1cca983b",
@@ -193,12 +207,24 @@ FILES = {
         "wgan-gp-ring8.png": "48d742aa59c992a8a8b6ffac8e8b35bbba72597276746e73d89601d07f8eb8cc",
     },
     "wgan-mnist": {
-        "README.md": "e96efb1107a8809216b377d22927b700d94400c72f069f0eb6064789132c9983",
+        "README.md": "72113eaf09360fee1081c77e640428d642c8b655f87f6592d90fbebc6c9de273",
         "config.json": "9300ebcf7e8b982c25b3af6de0e7c9913c00eeea68525a377b1379d06248b263",
         "metrics.json": "447a8a740f5bfad119a01a555b1bb51e0c448184f277ddd3f0911dba6b41be75",
         "model.weights.h5": "6c015a7b8b2b6bb2ad3f0a6bb6311eb570525306f89d61a825296687ac8a14b1",
         "wgan-mnist-curves.png": "2185217629f2395ced7c0740a45f35528267cf7974b9fdae57935b4dc8b45c09",
         "wgan-mnist.png": "5e65645ce01b78e0d3af97c16308da7fff2359fb91978b0da37d13f22f3c7b96",
+    },
+    "word2vec-cbow-gcide": {
+        "README.md": "8d8d10018654ff0917a55e3bd2fcb7f43893c14d239a7520e70721560956ff80",
+        "config.json": "f73d72a121bb13cd5d0f1d400e2cc4b6084db86c845f1145a73b99bd8b59d9b7",
+        "metrics.json": "c39656883bce5a1f0cc5e4dc7d0cdd69ff5478c7ce2a234e91a8ec4a703b4e35",
+        "model.weights.h5": "2ddcc783ad0d95b036c0ba1aa98e2a19789af714408f2654efa5a00ce1d0ce7f",
+    },
+    "word2vec-sg-gcide": {
+        "README.md": "42fa37d5615a35efec1faa36741fc47509cdadc14ce409799cd08786f999bde3",
+        "config.json": "2844766f15e6dfc22863180531158a42213fb6becfe566f45e41b0ea98979afe",
+        "metrics.json": "ade8913a50e4c219b2decea820774403234e9b16bfaf0117a3273db9084d7df6",
+        "model.weights.h5": "ddefb80b3878d01071e2b3e70eadbe59c2429ea3116f66f4051794c020397833",
     },
 }
 
@@ -219,6 +245,8 @@ VERSIONS = {
     "mbd-gan-grid25": 1,
     "mbd-gan-ring8": 1,
     "mnist-classifier": 1,
+    "nmf-biased-movielens": 1,
+    "nmf-movielens": 1,
     "tangentprop-mnist": 1,
     "unrolled-gan-grid25": 1,
     "unrolled-gan-ring8": 1,
@@ -227,4 +255,6 @@ VERSIONS = {
     "wgan-gp-mnist": 1,
     "wgan-gp-ring8": 1,
     "wgan-mnist": 1,
+    "word2vec-cbow-gcide": 1,
+    "word2vec-sg-gcide": 1,
 }

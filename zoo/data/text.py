@@ -1,29 +1,30 @@
 """Text corpora and the word2vec training stream (Mikolov et al. 2013), offline first.
 
 Corpora (`CORPORA`), each a list of sentences of tokens:
-- ``gcide``: ``$ZOO_DATA_DIR/text/gcide.dict.dz`` (GCIDE 0.48, dictzip = gzip), one sentence
-  per line: 4,804,649 tokens, 46,517 words seen at least 5 times. GPL-2+ text.
-- ``kjv``: ``$ZOO_DATA_DIR/text/kjv.txt``, the King James Bible, one sentence per verse.
-- ``wiki``: gensim's Wikipedia excerpt (its test data, parsed by gensim's `WikiCorpus`, so this
-  one source needs gensim), one sentence per article.
-- ``text8``: the standard word2vec corpus (17M tokens, whitespace-split), from
-  ``$ZOO_DATA_DIR/text/text8.zip`` or online through `keras.utils.get_file`.
+- ``gcide``: ``$ZOO_DATA_DIR/text/gcide.dict.dz`` (dictzip = gzip), a sentence a line: 4,804,649
+  tokens, 46,517 words seen at least 5 times. GPL-2+ text.
+- ``kjv``: ``$ZOO_DATA_DIR/text/kjv.txt``, the King James Bible, a sentence a verse.
+- ``wiki``: gensim's Wikipedia excerpt (its test data, parsed by its `WikiCorpus`: needs gensim).
+- ``text8``: ``$ZOO_DATA_DIR/text/text8.zip`` or online through `keras.utils.get_file`, in
+  sentences of 10,000 words (gensim's Text8Corpus).
 
 Tokens are `tokenize(line)`, the same as gensim's ``utils.simple_preprocess(line)`` (lower-cased
 runs of letters, 2 to 15 characters, not starting with "_"), so the zoo and gensim train on the
-same tokens; sentences longer than 10,000 tokens are cut into pieces (gensim's limit).
+same tokens. Longer sentences than 10,000 tokens are cut.
 
-The stream: each epoch draws afresh (seeded by (seed, pass number)) Mikolov's frequent-word
+Each pass of the stream draws afresh (seeded by (seed, pass number)) Mikolov's frequent-word
 subsampling (the word2vec.c / gensim formula: a word seen c times out of T is kept with
-probability (sqrt(c / (s T)) + 1) s T / c, s = `sample`), a dynamic window b ~ U{1..window}
-around each kept word (contexts are the kept words within b positions of it, in its sentence),
-and K noise words per context from the unigram^0.75 distribution. One element per kept word:
-``target`` int32 (), ``context`` int32 (2 window,) (its context words nearest first, then -1),
-``negatives`` int32 (2 window, K) (K noise words for each context slot, -1 for empty slots).
-The arrays are built chunk by chunk in vectorised numpy and fed to `tf.data`.
+probability (sqrt(c / (s T)) + 1) s T / c, s = `sample`), a dynamic window b ~ U{1..window} around
+each kept word (its contexts: the kept words within b positions, in its sentence), and K noise
+words per positive pair from the unigram^0.75 distribution (Walker's alias method: exact draws),
+vectorised numpy chunk by chunk fed to `tf.data`. Two layouts (dataset ``<corpus>-<layout>``):
+- ``pairs`` (skip-gram): target int32, context int32, negatives int32 (K,): one element per
+  (kept word, context word) pair;
+- ``windows`` (CBOW): target, context (2 window,) (its context words nearest first, then -1),
+  negatives (K,): one element per kept word with a context.
 
 >>> from zoo.data import text
->>> ds = text.load("gcide", batch_size=1024, seed=0)    # (target, context, negatives) batches
+>>> ds = text.load("gcide-pairs", batch_size=64, seed=0)    # blocks of 64 (target, context, negatives)
 """
 
 import collections
@@ -43,17 +44,21 @@ TEXT8_URL = "http://mattmahoney.net/dc/text8.zip"
 WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 CHUNK = 65_536  # kept words per numpy chunk of the stream
 SAMPLE, WINDOW, NEGATIVE, MIN_COUNT = 1e-3, 5, 5, 5  # the word2vec / gensim defaults
+LAYOUTS = ("pairs", "windows")  # skip-gram's elements, CBOW's
+MARGIN, COUNT_SEED = 0.002, 12345  # an epoch is a seeded pass's element count less 0.2%
+BLOCK = 64  # training elements per dataset element: tf.data's per-element cost is paid per block
 
-#: name -> (element shape, description), merged into zoo.data.DATASETS
 CORPORA = {
-    "gcide": ((), "GCIDE 0.48 dictionary text (Webster's 1913 + WordNet glosses, GPL-2+): 4.8M tokens, one "
-                  "sentence per line, as word2vec (target, context, negatives) windows"),
-    "kjv": ((), "King James Bible text (public domain): about 0.8M tokens, one sentence per verse, as word2vec "
-                "windows"),
-    "wiki": ((), "gensim's English Wikipedia excerpt (CC BY-SA), one sentence per article, as word2vec windows"),
-    "text8": ((), "text8: the first 10^8 bytes of English Wikipedia, cleaned (Mahoney), 17M tokens, as word2vec "
-                  "windows"),
+    "gcide": "GCIDE 0.48 dictionary text (Webster's 1913 + WordNet glosses, GPL-2+), 4.8M tokens, a sentence a line",
+    "kjv": "the King James Bible (public domain), 0.8M tokens, a sentence a verse",
+    "wiki": "gensim's English Wikipedia excerpt (CC BY-SA), a sentence an article",
+    "text8": "text8, the first 10^8 bytes of English Wikipedia cleaned by M. Mahoney, 17M tokens",
 }
+LAYOUT_TEXT = {"pairs": "as skip-gram (target, context, negatives) pairs",
+               "windows": "as CBOW (target, context window, negatives) windows"}
+#: dataset name -> (element shape, description), merged into zoo.data.DATASETS
+DATASETS = {f"{c}-{layout}": ((), f"{text}, {LAYOUT_TEXT[layout]}") for c, text in CORPORA.items()
+            for layout in ("pairs", "windows")}
 
 
 class CorpusNotAvailableError(FileNotFoundError):
@@ -78,15 +83,12 @@ def _missing(name, file, how):
 
 
 def _read_local(name, file):
+    import gzip
+
     path = _path(file)
     if not path or not os.path.exists(path):
         raise _missing(name, file, f"Point ZOO_DATA_DIR at the folder whose text/ holds {file}.")
-    if file.endswith(".dz"):  # dictzip is gzip with a random-access index in its header
-        import gzip
-
-        with gzip.open(path, "rb") as f:
-            return f.read().decode("utf-8", "ignore")
-    with open(path, "rb") as f:
+    with (gzip.open if file.endswith(".dz") else open)(path, "rb") as f:  # dictzip is gzip-readable
         return f.read().decode("utf-8", "ignore")
 
 
@@ -166,6 +168,9 @@ class Corpus:
     raw_words: int
     name: str = "text"
 
+    def __post_init__(self):
+        self._sentence, self._alias_table, self._sizes = None, None, {}
+
     @classmethod
     def from_text(cls, text, min_count=MIN_COUNT, vocabulary=None, name="text"):
         """A corpus of `text`, one sentence per line, tokenised by `tokenize`.
@@ -186,26 +191,21 @@ class Corpus:
         code.update((w, i) for i, w in enumerate(vocab))
         code["\n"] = -2
         seq = np.fromiter(map(code.__getitem__, tokens), np.int32, len(tokens))
-        sentence = np.cumsum(seq == -2)  # sentence number of each token
         keep = seq >= 0
-        ids, sentence = seq[keep], sentence[keep]
-        bounds = np.flatnonzero(np.r_[True, sentence[1:] != sentence[:-1]]) if len(ids) else np.zeros(0, np.int64)
-        starts = np.r_[bounds, len(ids)].astype(np.int64)
-        starts = _split_long(starts)
-        freq = np.bincount(ids, minlength=len(vocab)).astype(np.int64)
-        return cls(vocab, freq, ids, starts, int(sum(ok.values())), name)
+        ids, sentence = seq[keep], np.cumsum(seq == -2)[keep]  # sentence number of each kept token
+        bounds = np.flatnonzero(np.diff(sentence, prepend=-1)) if len(ids) else np.zeros(0, np.int64)
+        starts = _split_long(np.r_[bounds, len(ids)].astype(np.int64))
+        return cls(vocab, np.bincount(ids, minlength=len(vocab)).astype(np.int64), ids, starts,
+                   int(sum(ok.values())), name)
 
     @classmethod
     def from_sentences(cls, sentences, min_count=1, vocabulary=None, name="text"):
         """A corpus of already tokenised sentences (lists of str)."""
         return cls.from_text("\n".join(" ".join(s) for s in sentences), min_count, vocabulary, name)
 
-    def __len__(self):
-        return len(self.ids)
-
     def __repr__(self):
-        return (f"Corpus({self.name!r}: {len(self.ids):,} tokens in {len(self.starts) - 1:,} sentences, "
-                f"{len(self.words):,} words)")
+        n, s, v = len(self.ids), len(self.starts) - 1, len(self.words)
+        return f"Corpus({self.name!r}: {n:,} tokens, {s:,} sentences, {v:,} words)"
 
     def keep_probability(self, sample=SAMPLE):
         """float64 (V,): the chance each occurrence of a word survives subsampling (1 for sample=0)."""
@@ -215,91 +215,130 @@ class Corpus:
         c = np.maximum(self.counts, 1).astype(np.float64)
         return np.minimum(1.0, (np.sqrt(c / threshold) + 1.0) * threshold / c)
 
+    def subsample(self, rng, sample=SAMPLE):
+        """Positions (in `ids`) of the tokens one pass keeps, each with `keep_probability`."""
+        return np.flatnonzero(rng.random(len(self.ids)) < self.keep_probability(sample)[self.ids])
+
     def noise_distribution(self, power=0.75):
         """float64 (V,): the unigram^power distribution the negatives are drawn from."""
         p = self.counts.astype(np.float64) ** power
         return p / p.sum()
 
-    def centers_per_epoch(self, sample=SAMPLE):
-        """Elements of one epoch: the expected number of kept words less 6 standard deviations
-        (a fixed count, so an epoch has a known number of batches; the stream is cut there)."""
-        p = self.keep_probability(sample)
-        mean, var = float(self.counts @ p), float(self.counts @ (p * (1 - p)))
-        return max(1, int(mean - 6.0 * np.sqrt(var)))
+    def blocks_per_epoch(self, layout="pairs", window=WINDOW, sample=SAMPLE):
+        """Blocks of one epoch: the elements of one seeded pass less MARGIN (0.2%, many times the
+        pass-to-pass spread), in blocks of BLOCK; a fixed count, so an epoch has a known number of
+        batches (each pass is cut there)."""
+        key = (layout, window, sample)
+        if key not in self._sizes:
+            rng = np.random.default_rng(COUNT_SEED)
+            n = sum(int(v.sum()) if layout == "pairs" else int(v.any(axis=1).sum())
+                    for _, v, _ in self._contexts(rng, window, sample, False, CHUNK, as_mask=True))
+            self._sizes[key] = max(1, int(n * (1 - MARGIN)) // BLOCK)
+        return self._sizes[key]
 
     # ------------------------------------------------------------------- the stream
-    def windows(self, rng, window=WINDOW, negative=NEGATIVE, sample=SAMPLE, shuffle=True, chunk=CHUNK):
-        """One pass of (target, context, negatives) numpy chunks (see the module docstring);
-        `shuffle` permutes the sentence order. `rng`: a numpy Generator."""
-        ids, sentence = self.ids, self._sentence_of_token()
-        keep = np.flatnonzero(rng.random(len(ids)) < self.keep_probability(sample)[ids])
+    def _contexts(self, rng, window, sample, shuffle, chunk, as_mask=False):
+        """Chunks (targets (c,), valid (c, 2 window), contexts (c, 2 window)) of one pass over the kept
+        words: slot j is offset -1, +1, -2, +2, ... (nearest first), -1 where not in the window or the
+        sentence (contexts None with `as_mask`)."""
+        keep, sentence = self.subsample(rng, sample), self._sentence_of_token()
         if shuffle:
             rank = rng.permutation(len(self.starts) - 1)
             keep = keep[np.argsort(rank[sentence[keep]], kind="stable")]
-        tok, sent = ids[keep], sentence[keep]
-        first = np.flatnonzero(np.r_[True, sent[1:] != sent[:-1]]) if len(tok) else np.zeros(0, np.int64)
-        run = np.cumsum(np.r_[True, sent[1:] != sent[:-1]]) - 1 if len(tok) else first
-        lo, hi = first[run], np.r_[first[1:], len(tok)][run]
+        tok, sent = self.ids[keep], sentence[keep]
+        new = np.r_[True, sent[1:] != sent[:-1]] if len(tok) else np.zeros(0, bool)
+        first = np.flatnonzero(new)
+        run = np.cumsum(new) - 1
+        lo, hi = first[run], np.r_[first[1:], len(tok)][run]  # the sentence of each kept word
         offsets = np.array([o for d in range(1, window + 1) for o in (-d, d)])  # nearest first
-        prob, alias = self._alias()
         for a in range(0, len(tok), chunk):
             p = np.arange(a, min(a + chunk, len(tok)))
             b = rng.integers(1, window + 1, len(p))  # the dynamic window
             cand = p[:, None] + offsets
             valid = (np.abs(offsets) <= b[:, None]) & (cand >= lo[p, None]) & (cand < hi[p, None])
-            context = np.where(valid, tok[np.clip(cand, 0, len(tok) - 1)], -1)
-            context = np.take_along_axis(context, np.argsort(~valid, axis=1, kind="stable"), 1)
-            slots = context >= 0
-            negatives = np.full((len(p), 2 * window, negative), -1, np.int32)
-            negatives[slots] = _draw(rng, prob, alias, (int(slots.sum()), negative))
-            yield tok[p].astype(np.int32), context.astype(np.int32), negatives
+            yield tok[p], valid, (None if as_mask else np.where(valid, tok[np.clip(cand, 0, len(tok) - 1)], -1))
 
-    def epoch(self, rng, size, **kwargs):
-        """Exactly `size` elements: one pass cut there (or topped up by another pass, which the
-        6-standard-deviation margin of `centers_per_epoch` makes vanishingly rare)."""
-        left = size
-        while left > 0:
-            for chunk in self.windows(rng, **kwargs):
-                n = min(left, len(chunk[0]))
-                yield tuple(x[:n] for x in chunk)
-                left -= n
-                if not left:
+    def stream(self, rng, layout="pairs", window=WINDOW, negative=NEGATIVE, sample=SAMPLE, shuffle=True,
+               chunk=CHUNK):
+        """One pass of (target, context, negatives) numpy chunks in `layout` (see the module
+        docstring); `shuffle` permutes the sentence order. `rng`: a numpy Generator."""
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}.")
+        prob, alias = self._alias()
+        for target, valid, context in self._contexts(rng, window, sample, shuffle, chunk):
+            if layout == "pairs":  # centre by centre, nearest context first
+                target, context = np.repeat(target, valid.sum(1)), context[valid]
+            else:  # windows, compacted (valid slots first); words without context train nothing
+                some = valid.any(axis=1)
+                order = np.argsort(~valid[some], axis=1, kind="stable")
+                target, context = target[some], np.take_along_axis(context[some], order, 1)
+            yield target, context.astype(np.int32), _draw(rng, prob, alias, (len(target), negative))
+
+    def epoch(self, rng, blocks, block=BLOCK, **kwargs):
+        """Exactly `blocks` blocks of `stream` (arrays shaped (n, block, ...)): a pass cut there, or
+        topped up by another pass."""
+        need, rest = blocks * block, None
+        while need > 0:
+            got = 0
+            for chunk in self.stream(rng, **kwargs):
+                got += len(chunk[0])
+                if rest is not None:
+                    chunk = tuple(np.concatenate([r, x]) for r, x in zip(rest, chunk))
+                chunk = tuple(x[:need] for x in chunk)
+                n = len(chunk[0]) // block * block
+                rest, need = tuple(x[n:] for x in chunk), need - n
+                if n:
+                    yield tuple(x[:n].reshape(n // block, block, *x.shape[1:]) for x in chunk)
+                if need <= 0:
                     return
+            if not got:
+                raise ValueError(f"{self!r} yields no training element (no sentence of two kept words).")
 
-    def dataset(self, batch_size, window=WINDOW, negative=NEGATIVE, sample=SAMPLE, seed=0, shuffle=True,
-                drop_remainder=True, num_examples=None):
-        """A `tf.data.Dataset` of (target, context, negatives) batches; every iteration (epoch)
-        draws a fresh stream from (seed, iteration number). An epoch has `centers_per_epoch`
-        elements (or `num_examples`), so its number of batches is known."""
+    def dataset(self, batch_size, layout="pairs", window=WINDOW, negative=NEGATIVE, sample=SAMPLE, seed=0,
+                shuffle=True, drop_remainder=True, num_examples=None, block=BLOCK):
+        """A `tf.data.Dataset` of (target, context, negatives) batches in `layout`, each element a
+        block of `block` consecutive training elements: target (batch, block), context (batch,
+        block) or (batch, block, 2 window), negatives (batch, block, K). Every iteration (epoch)
+        draws a fresh stream from (seed, iteration number). An epoch has `blocks_per_epoch` blocks
+        (or `num_examples` // block), so its number of batches is known."""
         import tensorflow as tf
 
-        for k, v in (("window", window), ("negative", negative), ("batch_size", batch_size)):
+        for k, v in (("window", window), ("negative", negative), ("batch_size", batch_size), ("block", block)):
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
                 raise ValueError(f"{k} must be a positive int, got {v!r}.")
-        if not len(self.ids):
-            raise ValueError(f"{self!r} has no token in its vocabulary.")
-        size = int(num_examples or self.centers_per_epoch(sample))
+        if layout not in LAYOUTS or not len(self.ids):
+            raise ValueError(f"layout must be one of {LAYOUTS} (got {layout!r}) and {self!r} must have tokens.")
+        blocks = max(1, (num_examples or self.blocks_per_epoch(layout, window, sample) * BLOCK) // block)
+        batches = blocks // batch_size if drop_remainder else -(-blocks // batch_size)
         passes = iter(range(2**62))
 
-        def generate():
-            rng = np.random.default_rng([int(seed), next(passes)])
-            yield from self.epoch(rng, size, window=window, negative=negative, sample=sample, shuffle=shuffle)
+        def generate():  # whole batches, many at a time: tf.data's per-element cost is paid per batch
+            rng, rest = np.random.default_rng([int(seed), next(passes)]), None
+            for chunk in self.epoch(rng, min(blocks, batches * batch_size), block, layout=layout, window=window,
+                                    negative=negative, sample=sample, shuffle=shuffle):
+                if rest is not None:
+                    chunk = tuple(np.concatenate([r, x]) for r, x in zip(rest, chunk))
+                n = len(chunk[0]) // batch_size * batch_size
+                if n:
+                    yield tuple(x[:n].reshape(n // batch_size, batch_size, *x.shape[1:]) for x in chunk)
+                rest = tuple(x[n:] for x in chunk)
+            if rest is not None and len(rest[0]):  # the last, smaller batch (drop_remainder=False)
+                yield tuple(x[None] for x in rest)
 
-        spec = (tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None, 2 * window), tf.int32),
-                tf.TensorSpec((None, 2 * window, negative), tf.int32))
-        ds = tf.data.Dataset.from_generator(generate, output_signature=spec)
-        ds = ds.rebatch(batch_size, drop_remainder=drop_remainder)
-        batches = size // batch_size if drop_remainder else -(-size // batch_size)
+        context = (None, None, block) if layout == "pairs" else (None, None, block, 2 * window)
+        spec = (tf.TensorSpec((None, None, block), tf.int32), tf.TensorSpec(context, tf.int32),
+                tf.TensorSpec((None, None, block, negative), tf.int32))
+        ds = tf.data.Dataset.from_generator(generate, output_signature=spec).unbatch()
         return ds.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(tf.data.AUTOTUNE)
 
     def _alias(self):
         """Walker's alias table of the noise distribution (built once): exact O(1) draws."""
-        if getattr(self, "_alias_table", None) is None:
+        if self._alias_table is None:
             self._alias_table = alias_table(self.noise_distribution())
         return self._alias_table
 
     def _sentence_of_token(self):
-        if getattr(self, "_sentence", None) is None:
+        if self._sentence is None:
             self._sentence = np.repeat(np.arange(len(self.starts) - 1), np.diff(self.starts))
         return self._sentence
 
@@ -316,12 +355,12 @@ def alias_table(p):
         prob[s], alias[s] = q[s], g
         q[g] += q[s] - 1.0
         (small if q[g] < 1.0 else large).append(g)
-    return prob, alias  # entries left in either list keep prob 1 (float round-off)
+    return prob.astype(np.float32), alias.astype(np.int32)  # entries left in a list keep prob 1 (round-off)
 
 
 def _draw(rng, prob, alias, shape):
-    i = rng.integers(0, len(prob), shape)
-    return np.where(rng.random(shape) < prob[i], i, alias[i]).astype(np.int32)
+    i = rng.integers(0, len(prob), shape, dtype=np.int32)
+    return np.where(rng.random(shape, dtype=np.float32) < prob[i], i, alias[i])
 
 
 def _split_long(starts, limit=MAX_SENTENCE):
@@ -341,22 +380,20 @@ def corpus(name, min_count=MIN_COUNT):
 
 
 def load(name, split="train", batch_size=1024, shuffle=None, seed=0, drop_remainder=None, num_examples=None,
-         with_labels=False, **kwargs):
-    """The word2vec stream of a named corpus as a `tf.data.Dataset` (see `Corpus.dataset`), with
-    the word2vec defaults window 5, negative 5, sample 1e-3, min count 5 (`kwargs` overrides them).
-
-    Text corpora have one split, "train": word vectors are evaluated on word-similarity and analogy
-    sets (`zoo.eval.embedding`), not on held-out text.
+         with_labels=False):
+    """The word2vec stream of a text dataset ``<corpus>-<layout>`` (e.g. "gcide-pairs") as a
+    `tf.data.Dataset` of (target, context, negatives) batches (see `Corpus.dataset`), with the
+    word2vec defaults: window 5, negative 5, sample 1e-3, min count 5 (others: `corpus(name).dataset`).
+    `shuffle` (default True) permutes the sentences of each pass. Text corpora have one split,
+    "train": word vectors are evaluated on similarity and analogy sets (`zoo.eval.embedding`).
     """
+    corpus_name, _, layout = str(name).rpartition("-")
+    if corpus_name not in CORPORA or layout not in LAYOUTS:
+        raise ValueError(f"Unknown text dataset {name!r}; known: {sorted(DATASETS)}.")
     if split != "train":
-        raise ValueError(f"The {name} corpus has only a train split (got {split!r}): word vectors are "
+        raise ValueError(f"The {corpus_name} corpus has only a train split (got {split!r}): word vectors are "
                          "evaluated on WordSim-353, SimLex-999 and analogies (zoo.eval.embedding).")
     if with_labels:
-        raise ValueError(f"The {name} corpus has no labels: its elements are (target, context, negatives).")
-    train = {k: kwargs.pop(k) for k in ("window", "negative", "sample") if k in kwargs}
-    c = corpus(name, kwargs.pop("min_count", MIN_COUNT))
-    if kwargs:
-        raise TypeError(f"Unknown arguments for a text corpus: {sorted(kwargs)}.")
-    return c.dataset(batch_size, seed=seed, shuffle=True if shuffle is None else shuffle,
-                     drop_remainder=True if drop_remainder is None else drop_remainder,
-                     num_examples=num_examples, **train)
+        raise ValueError(f"{name} has no labels: its elements are (target, context, negatives).")
+    return corpus(corpus_name).dataset(batch_size, layout, seed=seed, shuffle=shuffle is not False,
+                                       drop_remainder=drop_remainder is not False, num_examples=num_examples)

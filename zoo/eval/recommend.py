@@ -114,7 +114,8 @@ def recommender_metrics(model, spec):
              f"{len(tr):,}")
     folds_text = (f"mean over {k}-fold cross-validation of MovieLens latest-small ({n:,} ratings cut into {k} parts "
                   f"by a permutation with seed {movielens.FOLD_SEED}; zoo.data.movielens.folds())")
-    fresh = f"a fresh model per fold built from {spec.id}'s config and trained with its recipe ({spec.recipe.describe()})"
+    fresh = (f"a fresh model per fold built from {spec.id}'s config and trained with its recipe "
+             f"({spec.recipe.describe()})")
     bias = (f"regularised user + movie biases mu + b_u + b_i (alternating least squares, reg_i {BASELINE_REG_I:g}, "
             f"reg_u {BASELINE_REG_U:g}, {BASELINE_ITERS} iterations: Surprise's BaselineOnly defaults)")
     clip = "predictions clipped to [0.5, 5]"

@@ -14,7 +14,7 @@ import numpy as np
 from zoo import capabilities as cap
 from zoo.data import MIXTURES, mixture_modes
 from zoo.eval import features as F
-from zoo.eval import reconstruction
+from zoo.eval import embedding, reconstruction
 from zoo.eval import recommend
 from zoo.eval.fid_kid import fid, kid
 from zoo.eval.mixtures import N_SAMPLES as MIX_N, SEEDS as MIX_SEEDS, evaluate_mixture, kl_to_uniform
@@ -202,6 +202,8 @@ def evaluate(model, spec, n_samples=None, classifier=None):
         parts.append(reconstruction.likelihood_metrics(model, n_samples))
     if cap.has(spec, cap.Generator):  # a VAE gets these beside its reconstruction metrics
         parts.append(generator_metrics(model, dataset, n_samples, classifier))
+    if cap.has(spec, cap.Embedding):  # word vectors: similarity and analogy sets (gensim's files)
+        parts.append(embedding.embedding_metrics(model))
     if cap.has(spec, cap.Recommender) and dataset in recommend.DATASETS:
         parts.append(recommend.recommender_metrics(model, spec))
     return _merge(parts)

@@ -1,28 +1,24 @@
-"""Non-negative matrix factorization of a rating matrix, for recommendation (Lee & Seung 1999,
-Learning the parts of objects by non-negative matrix factorization, Nature 401:788; Lee &
-Seung 2001, Algorithms for non-negative matrix factorization, NeurIPS 13), fitted on the
-observed ratings only.
+"""Non-negative matrix factorization of a rating matrix on its observed entries, for
+recommendation (Lee & Seung 1999, Learning the parts of objects by non-negative matrix
+factorization, Nature 401:788; Lee & Seung 2001, Algorithms for non-negative matrix
+factorization, NeurIPS 13).
 
-A rating is predicted as r_ui = w_u . h_i (plain) or, with ``biases``, as
-r_ui = mu + b_u + b_i + w_u . h_i (Koren's baseline plus a non-negative interaction), with
-W >= 0 (users x rank) and H >= 0 (rank x items). A step on a batch Omega of observed ratings
-lowers
+A rating is predicted as w_u . h_i (plain) or, with ``biases``, mu + b_u + b_i + w_u . h_i
+(Koren's baseline plus a non-negative interaction), W >= 0 (users x rank), H >= 0 (rank x
+items). A step on a batch Omega of observed ratings lowers
 
     J = sum_Omega (r_ui - r_ui_hat)^2 + l2 sum_Omega (|w_u|^2 + |h_i|^2)
         + bias_l2 (sum of b_u^2 over the batch's users + sum of b_i^2 over its movies)
 
 (the factor penalty once per rating, as Surprise's NMF; the bias penalty once per user or
 movie, as Koren's baseline). Solvers:
-
 - "multiplicative": the biases (if any) are set to their exact minimisers given the rest,
   then Lee & Seung's update on the observed entries,
   W <- W * (sum_i r_ui h_i) / (sum_i r_ui_hat h_i + l2 n_u w_u), then H likewise. Factors
   stay non-negative and J never increases (the auxiliary function of the 2001 paper; an
   offset mu + b_u + b_i >= 0 only enlarges the denominator). On the whole training set one
   step is one iteration of the algorithm; on minibatches it is a stochastic variant.
-- "projected-gradient": one step of the compiled optimizer on J / |batch|, then W and H
-  clipped at 0.
-
+- "projected-gradient": one step of the compiled optimizer on J / |batch|, then W, H clipped at 0.
 Users and movies unseen in training get the mean rating (plain) or mu + the known bias.
 """
 
@@ -98,9 +94,13 @@ class NMF(ZooModel):
         self.l2, self.bias_l2 = _nonneg_float(l2, "l2"), _nonneg_float(bias_l2, "bias_l2")
         init_high = _nonneg_float(init_high, "init_high")
         if rating_range is not None:
-            if len(rating_range) != 2 or not float(rating_range[0]) < float(rating_range[1]):
+            try:
+                low, high = (float(v) for v in rating_range)
+            except (TypeError, ValueError):
+                low = high = float("nan")
+            if not (np.isfinite(low) and np.isfinite(high) and low < high):
                 raise ValueError(f"rating_range must be [low, high] with low < high, or None; got {rating_range!r}.")
-            rating_range = (float(rating_range[0]), float(rating_range[1]))
+            rating_range = (low, high)
         self.rating_range = rating_range
         if dataset is not None and dataset not in zdata.RATINGS:
             raise ValueError(f"dataset must be None or a rating set of zoo.data {zdata.RATINGS}, got {dataset!r}.")
@@ -108,7 +108,8 @@ class NMF(ZooModel):
         self.data_shape = (2,)
         uniform = keras.initializers.RandomUniform
         self.W = self.add_weight((self.n_users, self.rank), uniform(0.0, init_high, seed=seed), name="W")
-        self.H = self.add_weight((self.rank, self.n_items), uniform(0.0, init_high, seed=seed + 1), name="H")
+        self.H = self.add_weight((self.rank, self.n_items), uniform(0.0, init_high, seed=(seed + 1) % 2**32),
+                                 name="H")
         if biases:
             self.user_bias = self.add_weight((self.n_users,), "zeros", name="user_bias")
             self.item_bias = self.add_weight((self.n_items,), "zeros", name="item_bias")
@@ -196,14 +197,12 @@ class NMF(ZooModel):
         self.item_seen.assign(ops.maximum(self.item_seen, ops.cast(n_i > 0, "float32")))
 
     def _multiplicative(self, u, i, r, n_u, n_i):
-        if self.biases:  # exact minimisers: b_u = sum(r - mu - b_i - w.h) / (n_u + bias_l2), then b_i
+        if self.biases:  # exact minimisers given the rest: b_u = sum(r - mu - b_i - w.h) / (n_u + bias_l2), then b_i
             f = _dot_rows(ops.take(self.W, u, axis=0), ops.transpose(ops.take(self.H, i, axis=1)))
-            res = r - self.mean - ops.take(self.item_bias, i) - f
-            self.user_bias.assign(ops.where(n_u > 0, ops.segment_sum(res, u, self.n_users) / (n_u + self.bias_l2),
-                                            self.user_bias))
-            res = r - self.mean - ops.take(self.user_bias, u) - f
-            self.item_bias.assign(ops.where(n_i > 0, ops.segment_sum(res, i, self.n_items) / (n_i + self.bias_l2),
-                                            self.item_bias))
+            for bias, idx, n, other, o_idx in ((self.user_bias, u, n_u, self.item_bias, i),
+                                               (self.item_bias, i, n_i, self.user_bias, u)):
+                total = ops.segment_sum(r - self.mean - ops.take(other, o_idx) - f, idx, bias.shape[0])
+                bias.assign(ops.where(n > 0, total / (n + self.bias_l2), bias))
         c = self._offset(u, i)
         self.W.assign(self._update(self.W, ops.transpose(ops.take(self.H, i, axis=1)), u, n_u, r, c))
         self.H.assign(ops.transpose(self._update(ops.transpose(self.H), ops.take(self.W, u, axis=0), i, n_i, r, c)))
@@ -238,7 +237,19 @@ class NMF(ZooModel):
     def test_step(self, data):
         return self.track(self._terms(*self._batch(data)))
 
-    # --- ids, titles, ratings ------------------------------------------------------------
+    def objective(self, x, y):
+        """(J / n, RMSE) of ratings y at (user index, item index) pairs x, at the current weights: what
+        a training step on them lowers, without the fallback and clipping of `predict`."""
+        x = self.check_data(x)
+        y = np.asarray(y, np.float32).reshape(-1)
+        if len(y) != len(x):
+            raise ValueError(f"y must hold one rating per pair: {len(x)} pairs, {len(y)} ratings.")
+        u, i = x[:, 0].astype(np.int32), x[:, 1].astype(np.int32)
+        n_u = np.bincount(u, minlength=self.n_users).astype(np.float32)
+        n_i = np.bincount(i, minlength=self.n_items).astype(np.float32)
+        return tuple(float(v) for v in self._terms(u, i, y, n_u, n_i).values())
+
+    # --- ids, titles, ratings -------------------------------------------------------------
     def _index(self, ids, which):
         """Indices of the dataset's ids (scalar or array); ValueError naming the argument."""
         known = (self.user_ids if which == "user_id" else self.item_ids).numpy()
@@ -251,7 +262,7 @@ class NMF(ZooModel):
         idx = order[pos]
         bad = known[idx] != arr
         if np.any(bad):
-            first = arr[bad].ravel()[0]
+            first = arr[bad].ravel()[0].item()
             raise ValueError(f"{which} {first!r} is not known to this model ({len(known):,} ids, from "
                              f"{known.min()} to {known.max()}).")
         return idx

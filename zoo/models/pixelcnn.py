@@ -138,7 +138,8 @@ class PixelCNN(ZooModel):
 
     def _step_terms(self, x, training):
         if self.binarize:
-            x = ops.cast(keras.random.uniform(ops.shape(x), seed=self.noise) < x, "float32")
+            # + 0 * x keeps a NaN pixel NaN (u < NaN is False), so fit stops at bad data.
+            x = ops.cast(keras.random.uniform(ops.shape(x), seed=self.noise) < x, "float32") + 0.0 * x
         return {"loss": ops.mean(self.nll(x, training=training))}
 
     def train_step(self, data):
@@ -164,7 +165,8 @@ class PixelCNN(ZooModel):
 
     def likelihood_protocol(self):
         """How `log_likelihood` computes log p(x), in words (for metric protocols)."""
-        return "exact: the sum over the 784 pixels of log p(x_i | x_<i) in raster order (one forward pass)"
+        return (f"exact: the sum over the {int(np.prod(self.data_shape)):,} pixels of log p(x_i | x_<i) in raster "
+                "order, one forward pass")
 
     def log_likelihood(self, x, batch_size=500):
         """Exact log p(x) in nats per binary image, float64 (n,): minus the sum over pixels of the
@@ -264,8 +266,8 @@ class PixelCNN(ZooModel):
         The unknown pixels are drawn in raster order, each from p(x_ij | every pixel before it):
         known pixels above and to the left, and the unknown ones drawn so far. A causal model
         cannot condition on known pixels below or to the right of an unknown pixel: those are
-        not used (hide the lower half, and the upper half is fully used; hide the upper half,
-        and the completion ignores the lower half until it reaches it). Same seed, same result;
+        not used (hide the lower half, and every known pixel is used; hide the upper half, and
+        its completion cannot see the lower half at all). Same seed, same result;
         with every pixel unknown, inpaint(x, 0, seed) == generate(n, seed).
 
         Args:

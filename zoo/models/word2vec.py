@@ -7,7 +7,8 @@ Two tables: word vectors v (the embeddings users get) and context vectors u (wor
 syn1neg). Skip-gram scores each (context word c, target t) pair of a window as sigma(v_c . u_t)
 against K noise words n: sigma(-v_c . u_n); CBOW scores the mean h of the window's word vectors
 the same way (and, like word2vec.c and gensim, hands each context word the whole gradient of h).
-The loss is the sum over the batch's pairs, so SGD at rate alpha is word2vec's per-pair update;
+The loss is the sum over the batch's pairs, so SGD at rate alpha is word2vec's per-pair update
+(a word met many times in one batch gets the sum: keep batches small beside the vocabulary);
 a noise word equal to the target is skipped, as word2vec.c does. The training elements come
 from `zoo.data.text` (subsampling, dynamic windows, unigram^0.75 negatives).
 
@@ -23,7 +24,7 @@ import keras
 from keras import layers, ops
 
 from zoo import capabilities as cap
-from zoo.models.base import MAX_WIDTH, ZooModel, check_int
+from zoo.models.base import MAX_WIDTH, NonFiniteLossError, ZooModel, check_int
 
 MODES = ("skipgram", "cbow")
 STORAGES = ("float32", "float16")
@@ -60,39 +61,33 @@ class WordTable(layers.Layer):
         elif self.shipped == "float16":
             store["0"] = value.astype(np.float16)
 
-    def load_own_variables(self, store):
-        value = np.asarray(store["0"], np.float32) if "0" in store.keys() else np.zeros((self.vocab_size, self.dim))
-        if value.shape != (self.vocab_size, self.dim):
-            raise ValueError(f"{self.name}: the file holds a {value.shape} table, the model a "
-                             f"{(self.vocab_size, self.dim)} one.")
-        self.embeddings.assign(value)
+    def load_own_variables(self, store):  # a wrong shape: assign raises, hub.load reports it
+        self.embeddings.assign(np.asarray(store["0"], np.float32) if "0" in store.keys()
+                               else np.zeros((self.vocab_size, self.dim), np.float32))
 
 
-def build_word2vec(vocab_size, dim, mode="skipgram", shipped=("float32", "float32"), seed=0):
-    """The scorer: (target (B,), context (B, S), negatives (B, S, K)) -> (positive, negative) logits.
-
-    Skip-gram: (B, S) and (B, S, K), one row per context slot; CBOW: (B,) and (B, K), from the
-    mean word vector of the valid slots (ids >= 0) and the first slot's noise words. Word vectors
-    start uniform in +-0.5/dim, context vectors at 0 (word2vec.c's initialisation).
+def build_word2vec(vocab_size, dim, mode="skipgram", window=5, negative=5, shipped=("float32", "float32"), seed=0):
+    """The scorer: (target (B,), context, negatives (B, K)) -> logits (B, 1 + K) of the target
+    (first) and its K noise words against the input vector h: skip-gram's context is one word
+    (B,), h its word vector; CBOW's is a window (B, 2 window) padded with -1, h the mean word vector
+    of its valid slots. Word vectors start uniform in +-0.5/dim, context vectors at 0 (word2vec.c).
     """
     target = keras.Input((), dtype="int32", name="target")
-    context = keras.Input((None,), dtype="int32", name="context")
-    negatives = keras.Input((None, None), dtype="int32", name="negatives")
+    context = keras.Input(() if mode == "skipgram" else (2 * window,), dtype="int32", name="context")
+    negatives = keras.Input((negative,), dtype="int32", name="negatives")
     init = keras.initializers.RandomUniform(-0.5 / dim, 0.5 / dim, seed=seed)
     words = WordTable(vocab_size, dim, init, shipped[0], name="word_vectors")
     contexts = WordTable(vocab_size, dim, "zeros", shipped[1], name="context_vectors")
-    v, u_pos, u_neg = words(context), contexts(target), contexts(negatives)  # (B,S,d) (B,d) (B,S,K,d)
     if mode == "skipgram":
-        pos = ops.sum(v * u_pos[:, None, :], axis=-1)
-        neg = ops.einsum("bsd,bskd->bsk", v, u_neg)
+        h = words(context)
     else:
-        valid = ops.cast(context >= 0, v.dtype)[..., None]
+        v, valid = words(context), ops.cast(context >= 0, "float32")[..., None]
         total = ops.sum(v * valid, axis=1)
         mean = total / ops.maximum(ops.sum(valid, axis=1), 1.0)
         h = total + ops.stop_gradient(mean - total)  # forward: the mean; backward: word2vec's full gradient
-        pos = ops.sum(h * u_pos, axis=-1)
-        neg = ops.einsum("bd,bkd->bk", h, u_neg[:, 0])
-    return keras.Model([target, context, negatives], [pos, neg], name="word2vec")
+    scored = contexts(ops.concatenate([target[:, None], negatives], axis=-1))  # (B, 1 + K, d)
+    logits = ops.einsum("bd,bkd->bk", h, scored)
+    return keras.Model([target, context, negatives], logits, name="scorer")
 
 
 class Word2Vec(ZooModel):
@@ -103,7 +98,7 @@ class Word2Vec(ZooModel):
         vocab_bytes: bytes of the vocabulary's UTF-8 text, words end to end (default 128).
         dim: vector size (default 100).
         mode: "skipgram" or "cbow" (default "skipgram").
-        window: largest window radius; batches have 2 window context slots (default 5).
+        window: largest window radius; CBOW's batches have 2 window context slots (default 5).
         negative: noise words per positive pair, K (default 5).
         sample: subsampling threshold of the training stream (default 1e-3; recorded, used by
             `zoo.data.text`).
@@ -127,10 +122,10 @@ class Word2Vec(ZooModel):
 
     def __init__(self, vocab_size=20, vocab_bytes=128, dim=100, mode="skipgram", window=5, negative=5, sample=1e-3,
                  min_count=5, corpus=None, storage="float32", seed=0, **kwargs):
+        kwargs.setdefault("name", "word2vec")
         super().__init__(**kwargs)
         if mode not in MODES or storage not in STORAGES:
-            raise ValueError(f"mode must be one of {MODES} and storage one of {STORAGES}, got {mode!r}, "
-                             f"{storage!r}.")
+            raise ValueError(f"mode must be in {MODES}, storage in {STORAGES}; got {mode!r}, {storage!r}.")
         self.vocab_size = check_int(vocab_size, "vocab_size", 1, MAX_VOCAB)
         self.vocab_bytes = check_int(vocab_bytes, "vocab_bytes", 1, MAX_VOCAB_BYTES)
         self.dim, self.mode = check_int(dim, "dim", 1, MAX_WIDTH), mode
@@ -139,7 +134,8 @@ class Word2Vec(ZooModel):
         if self.vocab_size * self.dim > 500_000_000:
             raise ValueError(f"vocab_size x dim = {self.vocab_size * self.dim:,} values is over the cap of 5e8.")
         shipped = ("float16", None) if storage == "float16" else ("float32", "float32")
-        self.network = build_word2vec(self.vocab_size, self.dim, mode, shipped, int(seed))
+        self.network = build_word2vec(self.vocab_size, self.dim, mode, self.window, self.negative, shipped,
+                                      int(seed))
         self.vocab_utf8 = self.add_weight(shape=(self.vocab_bytes,), initializer="zeros", dtype="uint8",
                                           trainable=False, name="vocab_utf8")
         self.vocab_offsets = self.add_weight(shape=(self.vocab_size + 1,), initializer="zeros", dtype="int32",
@@ -157,12 +153,10 @@ class Word2Vec(ZooModel):
 
     @property
     def data_shape(self):
-        """(2 window,): the context slots of one training element."""
-        return (2 * self.window,)
+        """Shape of one training element's context: () for skip-gram pairs, (2 window,) for CBOW."""
+        return () if self.mode == "skipgram" else (2 * self.window,)
 
-    @property
-    def data_range(self):
-        return None
+    data_range = None  # the data are word ids
 
     # --- vocabulary -------------------------------------------------------------------
     def set_vocabulary(self, words):
@@ -269,68 +263,88 @@ class Word2Vec(ZooModel):
         return keras.optimizers.SGD(0.025)
 
     def check_data(self, x, name="training data"):
-        """Token ids: int (n,) in [0, vocab_size); ValueError naming `name` otherwise."""
+        """Target word ids: integer, (n,) or (n, block), in [0, vocab_size); ValueError naming `name`."""
         x = np.asarray(x)
-        if not np.issubdtype(x.dtype, np.integer) or x.ndim != 1 or not len(x):
-            raise ValueError(f"{name} must be int word ids of shape (n,) (zoo.data.text batches), got {x.dtype} "
-                             f"{x.shape}.")
+        if not np.issubdtype(x.dtype, np.integer) or x.ndim not in (1, 2) or not x.size:
+            raise ValueError(f"{name} must be integer word ids of shape (n,) or (n, block) (zoo.data.text "
+                             f"batches), got {x.dtype} {x.shape}.")
         if x.min() < 0 or x.max() >= self.vocab_size:
-            raise ValueError(f"{name} holds word ids outside [0, {self.vocab_size}).")
+            raise ValueError(f"{name}: word ids must be in [0, {self.vocab_size}), got {x.min()} to {x.max()}.")
         return x
 
     def loss_terms(self, target, context, negatives, training=False):
-        """(summed negative log-likelihood of the batch, number of positive pairs)."""
-        if context.shape[-1] != 2 * self.window or negatives.shape[-1] != self.negative:
-            raise ValueError(f"{self.name} trains on (target, context (B, {2 * self.window}), negatives "
-                             f"(B, {2 * self.window}, {self.negative})) batches, got context {tuple(context.shape)}, "
-                             f"negatives {tuple(negatives.shape)}.")
-        pos, neg = self.network([target, context, negatives], training=training)
-        slot = context >= 0
-        if self.mode == "skipgram":
-            noise = slot[..., None] & (negatives != target[:, None, None])
-        else:
-            slot = ops.any(slot, axis=1)
-            noise = slot[:, None] & (negatives[:, 0] != target[:, None]) & (negatives[:, 0] >= 0)
-        pairs = ops.sum(ops.cast(slot, "float32"))
-        loss = (ops.sum(ops.where(slot, ops.softplus(-pos), 0.0))
-                + ops.sum(ops.where(noise, ops.softplus(neg), 0.0)))
-        return loss, pairs
+        """(summed negative log-likelihood of the batch, number of positive pairs): -log sigma of
+        each target's score and -log sigma(-score) of each noise word (one equal to the target is
+        skipped, as in word2vec.c)."""
+        layout, rank = (() if self.mode == "skipgram" else (2 * self.window,)), len(target.shape)
+        if tuple(context.shape[rank:]) != layout or tuple(negatives.shape[rank:]) != (self.negative,):
+            kind = "pairs" if self.mode == "skipgram" else "windows"
+            raise ValueError(f"training data of {self.name} ({self.mode}): (target, context, negatives) whose "
+                             f"shapes add {layout} and ({self.negative},) to the target's (zoo.data.load("
+                             f"'<corpus>-{kind}'), window {self.window}, negative {self.negative}); got the shapes "
+                             f"{tuple(target.shape)}, {tuple(context.shape)}, {tuple(negatives.shape)}.")
+        target = ops.reshape(target, (-1,))  # blocks of elements (zoo.data.text) are flattened
+        context, negatives = ops.reshape(context, (-1, *layout)), ops.reshape(negatives, (-1, self.negative))
+        logits = self.network([target, context, negatives], training=training)
+        slot = ops.any(context >= 0, axis=1) if self.mode == "cbow" else context >= 0
+        noise = (negatives != target[:, None]) & (negatives >= 0)
+        keep = slot[:, None] & ops.concatenate([ops.ones_like(slot[:, None]), noise], axis=-1)
+        sign = ops.convert_to_tensor([-1.0] + [1.0] * self.negative)  # -log sigma(x) = softplus(-x)
+        loss = ops.sum(ops.where(keep, ops.softplus(sign * logits), 0.0))
+        return loss, ops.sum(ops.cast(slot, "float32"))
 
     def train_step(self, data):
         import tensorflow as tf
 
-        target, context, negatives = data
+        target, context, negatives = data[0] if len(data) == 1 else data  # fit(x=(t, c, n)) packs it
         with tf.GradientTape() as tape:
             loss, pairs = self.loss_terms(target, context, negatives, training=True)
         grads = tape.gradient(loss, self.trainable_variables)
+        finite = tf.math.is_finite(loss)  # a non-finite step changes nothing (fit then stops)
+        grads = [tf.IndexedSlices(tf.where(finite, g.values, 0.0), g.indices, g.dense_shape)
+                 if isinstance(g, tf.IndexedSlices) else tf.where(finite, g, 0.0) for g in grads]
         self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
         return self.track({"loss": loss / ops.maximum(pairs, 1.0)})
 
-    def test_step(self, data):
-        loss, pairs = self.loss_terms(*data)
-        return self.track({"loss": loss / ops.maximum(pairs, 1.0)})
-
-    def fit(self, *args, **kwargs):
-        """`ZooModel.fit` on (target, context, negatives) batches (`zoo.data.text`). A model
-        without vocabulary whose `corpus` is set takes that corpus's first."""
+    def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
+        """`keras.Model.fit` on (target, context, negatives) batches (`zoo.data.text`). A model
+        without vocabulary whose `corpus` is set takes that corpus's first. Stops at the first
+        non-finite loss with `NonFiniteLossError`; that step changed nothing (its update is
+        dropped inside the step, so no copy of the tables is kept: they are large)."""
         if self.corpus and self.vocab_offsets.numpy()[-1] == 0:
             from zoo.data import text
 
             self.set_vocabulary(text.corpus(self.corpus, self.min_count).words)
-        tables = [self.network.get_layer(n) for n in ("word_vectors", "context_vectors")]
-        for t in tables:
-            t.full = True
+        self._check_first_batch(x)
+        stop, tables = _StopAtNonFinite(), [self.network.get_layer(n) for n in ("word_vectors", "context_vectors")]
         try:
-            return super().fit(*args, **kwargs)
+            for t in tables:
+                t.full = True  # checkpoints written during fit keep both tables in float32
+            history = keras.Model.fit(self, x, y, *args, callbacks=[stop, *(callbacks or [])], **kwargs)
         finally:
             for t in tables:
                 t.full = False
+        if stop.bad:
+            raise NonFiniteLossError(f"{self.name}: the loss became non-finite at step {stop.bad}; training "
+                                     "stopped and the weights are those from before that step. Lower the "
+                                     "learning rate.")
+        return history
 
-    def example_batch(self, n=16, seed=0):
-        """n random training elements (target, context, negatives) as numpy, for tests."""
+    def example_batch(self, n=16, seed=0, block=4):
+        """n random training elements (blocks of `block`) (target, context, negatives) as numpy."""
         rng = np.random.default_rng(seed)
-        s, k = 2 * self.window, self.negative
-        context = rng.integers(0, self.vocab_size, (n, s)).astype(np.int32)
-        context[:, s // 2:] = -1  # some empty slots, as at sentence ends
-        negatives = np.where(context[..., None] >= 0, rng.integers(0, self.vocab_size, (n, s, k)), -1)
-        return rng.integers(0, self.vocab_size, n).astype(np.int32), context, negatives.astype(np.int32)
+        ids = lambda *shape: rng.integers(0, self.vocab_size, (n, block, *shape)).astype(np.int32)  # noqa: E731
+        context = ids() if self.mode == "skipgram" else ids(2 * self.window)
+        if self.mode == "cbow":
+            context[..., self.window:] = -1  # empty slots, as at sentence ends
+        return ids(), context, ids(self.negative)
+
+
+class _StopAtNonFinite(keras.callbacks.Callback):
+    bad, step = None, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        if not np.isfinite(float((logs or {}).get("loss", 0.0))):
+            self.bad = self.bad or self.step
+            self.model.stop_training = True
