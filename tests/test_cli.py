@@ -31,7 +31,6 @@ def test_sample_writes_a_png_grid(tmp_path, capsys):
 @pytest.mark.parametrize("argv,msg", [
     (["sample", "dcgan-mnsit"], "Did you mean 'dcgan-mnist'"),
     (["sample", "dcgan-celeba"], "not published yet"),
-    (["sample", "dcgan-mnist", "-n", "0"], "n must be an int"),
     (["sample", "ae-mnist"], "reconstruct(x)"),
     (["sample", "mnist-classifier"], "model 'mnist-classifier' cannot generate samples: `sample` needs the "
                                      "'generate' capability, and its capabilities are classify, features"),
@@ -42,6 +41,26 @@ def test_errors_are_one_line_messages(argv, msg, capsys, tmp_path):
     err = capsys.readouterr().err
     assert msg in err and "Traceback" not in err
     assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["sample", "dcgan-mnist", "-n", "0"], "-n must be at least 1"),
+    (["sample", "dcgan-mnist", "--seed", "-1"], "--seed must be at least 0"),
+    (["sample", "dcgan-mnist", "--scale", "0"], "--scale must be in [1, 16]"),
+    (["sample", "dcgan-mnist", "-o", "x.jpg"], "path ending in .png"),
+    (["evaluate", "dcgan-mnist", "-n", "100"], "-n must be at least 1,000"),
+])
+def test_bad_options_are_argparse_errors_naming_the_option(argv, msg, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert msg in err and "Traceback" not in err
+
+
+def test_list_without_a_match_says_so(capsys):
+    assert main(["list", "nothing-like-this*"]) == 1
+    assert "No catalog id matches 'nothing-like-this*'" in capsys.readouterr().err
 
 
 def test_list_by_task(capsys):

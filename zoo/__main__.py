@@ -22,10 +22,36 @@ def _cmd_list(a):
 
     if a.task is not None and a.task not in cap.BY_NAME:
         raise ValueError(f"--task must be one of {', '.join(sorted(cap.BY_NAME))}, got {a.task!r}.")
-    for mid in zoo.list_models(a.pattern, pretrained=True if a.pretrained else None, task=a.task):
+    ids = zoo.list_models(a.pattern, pretrained=True if a.pretrained else None, task=a.task)
+    if not ids:
+        print(f"No catalog id matches {a.pattern!r}{' with published weights' if a.pretrained else ''}"
+              f"{f' and the capability {a.task!r}' if a.task else ''}; `python -m zoo list` shows them all.",
+              file=sys.stderr)
+        return 1
+    for mid in ids:
         spec = zoo.registry.get_spec(mid)
         print(f"{mid:24s} {spec.status:12s} {spec.summary}")
     return 0
+
+
+def _int_at_least(low, what, high=None):
+    """An argparse type: an int in [low, high], with a message that names the option."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be an int, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"in [{low:,}, {high:,}]" if high is not None else f"at least {low:,}"
+            raise argparse.ArgumentTypeError(f"{what} must be {bounds}, got {value}")
+        return value
+    return parse
+
+
+def _png_path(text):
+    if not text.lower().endswith(".png"):
+        raise argparse.ArgumentTypeError(f"-o/--output writes a PNG image: give a path ending in .png, got {text!r}")
+    return text
 
 
 def _cmd_info(a):
@@ -117,14 +143,17 @@ def main(argv=None):
     s.set_defaults(fn=_cmd_info)
     s = sub.add_parser("sample", help="write a PNG grid of samples")
     s.add_argument("model", help="catalog id, folder or hf://org/repo[@rev]")
-    s.add_argument("-n", type=int, default=64, help="number of samples (default 64)")
-    s.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
-    s.add_argument("-o", "--output", default="samples.png", help="PNG path (default samples.png)")
-    s.add_argument("--scale", type=int, default=2, help="pixel upscaling of the grid (default 2)")
+    s.add_argument("-n", type=_int_at_least(1, "-n"), default=64, help="number of samples (default 64)")
+    s.add_argument("--seed", type=_int_at_least(0, "--seed"), default=0, help="sampling seed (default 0)")
+    s.add_argument("-o", "--output", type=_png_path, default="samples.png", help="PNG path (default samples.png)")
+    s.add_argument("--scale", type=_int_at_least(1, "--scale", 16), default=2,
+                   help="pixel upscaling of the grid, 1 to 16 (default 2)")
     s.set_defaults(fn=_cmd_sample)
     s = sub.add_parser("evaluate", help="recompute a model's metrics beside those in its card")
     s.add_argument("model", help="catalog id (or a folder saved from one)")
-    s.add_argument("-n", type=int, default=None, help="override sample counts (quick look; cards use defaults)")
+    # KID compares subsets of 1,000 samples: fewer gives meaningless (even negative) estimates.
+    s.add_argument("-n", type=_int_at_least(1000, "-n"), default=None,
+                   help="override sample counts, at least 1,000 (quick look; cards use defaults)")
     s.set_defaults(fn=_cmd_evaluate)
     s = sub.add_parser("push", help="publish a model to the Hugging Face Hub in one commit",
                        description="Upload config.json, the weights, metrics.json, the model card (as README.md) "
