@@ -147,21 +147,6 @@ class CodeModel:
             x = layer(x, training=training)
         return x
 
-    # One gradient step on the family's objective, `compute_losses(x, training)["loss"]`; the
-    # trackers follow every term it returns.
-    def train_step(self, data):
-        import tensorflow as tf
-
-        x, _ = self.unpack(data)
-        variables = self.trainable_variables
-        with tf.GradientTape() as tape:
-            terms = self.compute_losses(x, training=True)
-        self.optimizer.apply_gradients(zip(tape.gradient(terms["loss"], variables), variables))
-        return self.track(terms)
-
-    def test_step(self, data):
-        return self.track(self.compute_losses(self.unpack(data)[0], training=False))
-
     def encode(self, x, batch_size=1000):
         """Codes (n, code_dim) float32 of images (n, H, W, C) (or (n, H, W)) in [0, 1] (a VAE's:
         its posterior means)."""

@@ -204,6 +204,33 @@ class ZooModel(keras.Model):
             raise ValueError(f"{self.name} expects float data (images scaled to [0, 1]), got dtype "
                              f"{keras.backend.standardize_dtype(x.dtype)}.")
 
+    def compute_losses(self, x, training=False):
+        """{"loss": objective, ...} of a batch: the default `train_step` takes one gradient step of
+        the "optimizer" slot on "loss", and the trackers follow every term (families with their own
+        `train_step` need not define it)."""
+        raise NotImplementedError(f"{type(self).__name__} defines neither compute_losses nor train_step.")
+
+    def _own_losses(self):
+        """True when the family defines compute_losses; else Keras' compiled loss applies."""
+        return type(self).compute_losses is not ZooModel.compute_losses
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        if not self._own_losses():  # e.g. a classifier compiled with a Keras loss
+            return super().train_step(data)
+        x, _ = self.unpack(data)
+        variables = self.trainable_variables
+        with tf.GradientTape() as tape:
+            terms = self.compute_losses(x, training=True)
+        self.optimizer.apply_gradients(zip(tape.gradient(terms["loss"], variables), variables))
+        return self.track(terms)
+
+    def test_step(self, data):
+        if not self._own_losses():
+            return super().test_step(data)
+        return self.track(self.compute_losses(self.unpack(data)[0], training=False))
+
     @property
     def data_range(self):
         """(low, high) of the data, checked on every input; None for unbounded data."""

@@ -136,24 +136,11 @@ class PixelCNN(ZooModel):
         per_pixel = ops.binary_crossentropy(x, logits, from_logits=True)
         return ops.sum(ops.reshape(per_pixel, (ops.shape(x)[0], -1)), axis=-1)
 
-    def _step_terms(self, x, training):
+    def compute_losses(self, x, training=False):
         if self.binarize:
             # + 0 * x keeps a NaN pixel NaN (u < NaN is False), so fit stops at bad data.
             x = ops.cast(keras.random.uniform(ops.shape(x), seed=self.noise) < x, "float32") + 0.0 * x
         return {"loss": ops.mean(self.nll(x, training=training))}
-
-    def train_step(self, data):
-        import tensorflow as tf
-
-        x, _ = self.unpack(data)
-        variables = self.trainable_variables
-        with tf.GradientTape() as tape:
-            terms = self._step_terms(x, training=True)
-        self.optimizer.apply_gradients(zip(tape.gradient(terms["loss"], variables), variables))
-        return self.track(terms)
-
-    def test_step(self, data):
-        return self.track(self._step_terms(self.unpack(data)[0], training=False))
 
     # --- likelihood -----------------------------------------------------------------
     def _check_binary(self, x, name, where=None):
