@@ -13,11 +13,9 @@ Writing a card changes a pinned file: callers re-pin with `training.train.write_
 
 import json
 import os
-import shutil
-import tempfile
 
 from zoo import capabilities as cap
-from zoo import data, registry
+from zoo import data, registry, saving
 
 CHANGELOG = "CHANGELOG.md"  # zoo/pretrained/CHANGELOG.md: one entry per install
 
@@ -111,30 +109,11 @@ def _fmt(v):
 
 
 def _write_text(path, text):
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                               dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    saving.write_file_atomic(path, text=text)
 
 
 def _copy_in(src, dst):
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(dst) + ".", suffix=".tmp", dir=os.path.dirname(dst))
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dst)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    saving.write_file_atomic(dst, source=src)
 
 
 def _usage(spec):

@@ -398,16 +398,7 @@ def write_checksum(model_id, version=None):
         versions.pop(model_id, None)
     if version is not None and pins:
         versions[model_id] = int(version)
-    fd, tmp = tempfile.mkstemp(prefix=".checksums.", suffix=".tmp", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(_render_checksums(head, files, versions))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    saving.write_file_atomic(path, text=_render_checksums(head, files, versions))
     checksums.FILES.clear()
     checksums.FILES.update(files)
     checksums.VERSIONS.clear()

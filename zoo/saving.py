@@ -133,6 +133,26 @@ def nonfinite_weights(model):
     return [v.path for v in model.weights if not np.all(np.isfinite(np.asarray(v.numpy(), dtype=np.float64)))]
 
 
+def write_file_atomic(path, text=None, source=None, mode=0o644):
+    """Write `text` (or copy the file `source`) to `path` through a temporary sibling renamed into
+    place, so a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+                               dir=os.path.dirname(os.path.abspath(path)))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            if text is not None:
+                f.write(text)
+        if source is not None:
+            shutil.copyfile(source, tmp)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return path
+
+
 def _write_json(path, obj):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(obj, f, indent=2, sort_keys=True, allow_nan=False)
