@@ -96,9 +96,10 @@ def describe(model_id):
         return ""
     spec = registry.get_spec(model_id)
     status = "" if spec.status == "trained" else " **(untrained: recipe only)**"
+    shape = "x".join(map(str, data_shape(spec)))  # text and rating streams have no example shape
     return (
-        f"**{spec.id}**{status}: {spec.summary}. Family `{spec.family}`, data `{spec.dataset}` "
-        f"{'x'.join(map(str, data_shape(spec)))}, tasks: {', '.join(spec.tasks)}.  \n"
+        f"**{spec.id}**{status}: {spec.summary}. Family `{spec.family}`, data `{spec.dataset}`"
+        f"{' ' + shape if shape else ''}, tasks: {', '.join(spec.tasks)}.  \n"
         f"Paper: {spec.paper}. Card: {card_link(spec)}."
     )
 

@@ -459,3 +459,22 @@ def test_card_metadata_names_each_tag_once_and_the_right_task(model_id):
         assert task == spec.card.task
     if cap.has(spec, cap.Generator):
         assert "## Samples" in open(spec.card_path).read()
+
+
+def test_a_streamed_dataset_is_drawn_per_epoch_from_the_epoch_seed():
+    """Text streams draw afresh each pass: epoch e is loaded with epoch_seed(seed, e), so the
+    same epoch is the same batches in a resumed run, and two epochs differ."""
+    pytest.importorskip("gensim")
+    spec = tiny_spec(id="tiny-kjv-test", family="Word2Vec", config=dict(registry.TINY["Word2Vec"]["tiny-skipgram"]),
+                     dataset="kjv-pairs", recipe=R.Recipe(epochs=2, batch_size=4, compile={}))
+    try:
+        make, steps = T.epoch_data(spec, spec.recipe, max_steps=3)
+    except T.DataUnavailable as e:
+        pytest.skip(str(e))
+    assert steps == 3
+    first = [[t.numpy() for t in batch] for batch in make(1)]
+    again = [[t.numpy() for t in batch] for batch in make(1)]
+    other = [[t.numpy() for t in batch] for batch in make(0)]
+    assert len(first) == 3 and first[0][0].shape == (4, 64)
+    assert all(np.array_equal(a, b) for x, y in zip(first, again) for a, b in zip(x, y))
+    assert not np.array_equal(first[0][0], other[0][0])

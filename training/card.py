@@ -165,6 +165,21 @@ def _evaluation(spec, metrics):
     return lines
 
 
+# Evaluation sets of models not measured on their training set's test split (model-index).
+EVAL_SETS = {
+    "embed": ("WordSim-353, SimLex-999, Google analogies (gensim's test data)", "word-similarity"),
+    "embed_documents": ("Lee corpus, 50 documents with human similarities (gensim's test data)", "lee"),
+}
+
+
+def _eval_dataset(spec):
+    """The model-index `dataset` lines: the sets the card's metrics were measured on."""
+    for task, (name, kind) in EVAL_SETS.items():
+        if task in spec.tasks:
+            return [f"          name: {name}", f"          type: {kind}", "          split: test"]
+    return [f"          name: {spec.dataset}", f"          type: {spec.dataset}", "          split: test"]
+
+
 def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=None, version=None,
                figures=True):
     """Write the card README.md of `model_id` and return its path.
@@ -206,7 +221,7 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
              "datasets:", f"  - {ds}"]
     if ev:
         front += ["model-index:", f"  - name: {model_id}", "    results:", "      - task:", f"          type: {_task(spec)}",
-                  "        dataset:", f"          name: {ds}", f"          type: {ds}", "          split: test",
+                  "        dataset:", *_eval_dataset(spec),
                   "        metrics:", _yaml_metrics(ev)]
     front.append("---")
     train = metrics.get("training", {})

@@ -87,11 +87,15 @@ def epoch_data(spec, recipe, k=1, max_steps=None):
 
     Epoch e is the train split shuffled with `epoch_seed(recipe.seed, e)` and cut into
     batches of ``recipe.batch_size * k`` (a GAN step takes K critic batches), at most
-    `max_steps` of them. The order depends on nothing else, so a resumed run sees the same
+    `max_steps` of them. A streamed dataset (`zoo.data.is_stream`: word2vec's and doc2vec's
+    text streams, Moving MNIST), whose every pass is drawn afresh, is loaded once per epoch with
+    that seed instead. The order depends on nothing else, so a resumed run sees the same
     batches as an uninterrupted one. `DataUnavailable` when the data cannot be loaded here.
     """
     import tensorflow as tf
 
+    if data.is_stream(spec.dataset):
+        return _stream_epochs(spec, recipe, recipe.batch_size * k, max_steps)
     try:
         single = data.load(spec.dataset, split="train", batch_size=1, shuffle=False, drop_remainder=False,
                            with_labels=recipe.with_labels)
@@ -99,11 +103,7 @@ def epoch_data(spec, recipe, k=1, max_steps=None):
         if n is None:
             n = int(single.reduce(0, lambda count, _: count + 1))
     except Exception as e:  # noqa: BLE001 (a missing package, no network, no files: all say the same)
-        raise DataUnavailable(
-            f"{spec.id} trains on {spec.dataset!r}, which cannot be loaded here ({type(e).__name__}: "
-            f"{str(e)[:300]}). {data.DATASETS.get(spec.dataset, ('', ''))[1]}. Make the dataset available "
-            f"(see zoo/data), or load trained weights with zoo.load('hf://<org>/<repo>')."
-        ) from None
+        raise _unavailable(spec, e) from None
     batch = recipe.batch_size * k
     steps = n // batch if not max_steps else min(n // batch, max_steps)
     if steps < 1:
@@ -115,6 +115,40 @@ def epoch_data(spec, recipe, k=1, max_steps=None):
         ds = (elements.shuffle(buffer, seed=epoch_seed(recipe.seed, epoch), reshuffle_each_iteration=False)
               .batch(batch, drop_remainder=True).take(steps))
         return ds.apply(tf.data.experimental.assert_cardinality(steps)).prefetch(tf.data.AUTOTUNE)
+
+    return make, steps
+
+
+def _unavailable(spec, e):
+    return DataUnavailable(
+        f"{spec.id} trains on {spec.dataset!r}, which cannot be loaded here ({type(e).__name__}: "
+        f"{str(e)[:300]}). {data.DATASETS.get(spec.dataset, ('', ''))[1]}. Make the dataset available "
+        f"(see zoo/data), or load trained weights with zoo.load('hf://<org>/<repo>')."
+    )
+
+
+def _stream_epochs(spec, recipe, batch, max_steps):
+    """`epoch_data` of a streamed dataset: epoch e is ``data.load(..., seed=epoch_seed(seed, e))``,
+    its sentences (sequences) shuffled and its random draws (subsampling, windows, negatives,
+    trajectories) made from that seed, so a resumed epoch is the uninterrupted one."""
+    import tensorflow as tf
+
+    def load(epoch):
+        return data.load(spec.dataset, split="train", batch_size=batch, seed=epoch_seed(recipe.seed, epoch),
+                         shuffle=True, drop_remainder=True, with_labels=recipe.with_labels)
+
+    try:
+        n = _steps(load(0))
+    except Exception as e:  # noqa: BLE001 (a missing package, no network, no files: all say the same)
+        raise _unavailable(spec, e) from None
+    if not n:
+        raise DataUnavailable(f"{spec.dataset} streams fewer than one batch of {batch} an epoch, or an "
+                              "unknown number of them.")
+    steps = min(n, max_steps) if max_steps else n
+
+    def make(epoch):
+        ds = load(epoch).take(steps)
+        return ds.apply(tf.data.experimental.assert_cardinality(steps))
 
     return make, steps
 

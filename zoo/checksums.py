@@ -215,13 +215,13 @@ FILES = {
         "wgan-mnist.png": "5e65645ce01b78e0d3af97c16308da7fff2359fb91978b0da37d13f22f3c7b96",
     },
     "word2vec-cbow-gcide": {
-        "README.md": "8d8d10018654ff0917a55e3bd2fcb7f43893c14d239a7520e70721560956ff80",
+        "README.md": "f6981b36e60767abfb2518b5e81aa496bba2e9ac03c779b09de4040c4d5f24d6",
         "config.json": "f73d72a121bb13cd5d0f1d400e2cc4b6084db86c845f1145a73b99bd8b59d9b7",
         "metrics.json": "c39656883bce5a1f0cc5e4dc7d0cdd69ff5478c7ce2a234e91a8ec4a703b4e35",
         "model.weights.h5": "2ddcc783ad0d95b036c0ba1aa98e2a19789af714408f2654efa5a00ce1d0ce7f",
     },
     "word2vec-sg-gcide": {
-        "README.md": "42fa37d5615a35efec1faa36741fc47509cdadc14ce409799cd08786f999bde3",
+        "README.md": "a1d5340c71c61b76a630c0b6c0ff6f06041f5a8ed7453b4270ab11a93b638e79",
         "config.json": "2844766f15e6dfc22863180531158a42213fb6becfe566f45e41b0ea98979afe",
         "metrics.json": "ade8913a50e4c219b2decea820774403234e9b16bfaf0117a3273db9084d7df6",
         "model.weights.h5": "ddefb80b3878d01071e2b3e70eadbe59c2429ea3116f66f4051794c020397833",

@@ -44,6 +44,7 @@ DATASETS = {
 DATASETS.update(text.DATASETS)  # word2vec streams: "<corpus>-pairs", "<corpus>-windows"
 RATINGS = ("movielens",)  # rating sets: x is int32 (user index, item index), y the stars
 SPLITS = ("train", "test")
+STREAM_KINDS = ("text", "video")  # kinds whose training data is a seeded stream (`is_stream`)
 
 
 def kind(name):
@@ -55,6 +56,13 @@ def kind(name):
         return "text"
     shape = DATASETS.get(name, ((0, 0, 0),))[0]
     return "points" if len(shape) == 1 else "images"
+
+
+def is_stream(name):
+    """True for a dataset whose every pass is drawn afresh from its ``seed`` (the text streams of
+    word2vec and doc2vec, Moving MNIST's training sequences): training loads it once per epoch
+    with that epoch's seed instead of shuffling one fixed split."""
+    return kind(name) in STREAM_KINDS
 
 
 def _check(name, split):
