@@ -124,3 +124,20 @@ def test_draw_a_digit_and_reconstruct_it(page):
     assert row.shape == (32, 2 * 30 + 2)
     model_input = row[2:30, 2:30] / 255.0
     assert model_input[:5, :5].max() < 0.1 and model_input.max() > 0.9, "light strokes on black, centred"
+
+
+def test_hide_the_lower_half_of_a_digit_and_complete_it(page):
+    page.get_by_role("tab", name="Complete").click()
+    tab = page.locator("#complete-button").locator("xpath=ancestor::div[contains(@class, 'tabitem')][last()]")
+    tab.locator(".model-choice input").first.click()
+    page.get_by_role("option", name=MODEL).click()
+    page.get_by_label("Test digit (0 to 9,999)").fill("3")
+    page.locator("#complete-button").click()
+    row = shown_png(page, "#complete-output")
+    shot(page, "complete.png")
+    assert row.shape == (32, 6 * 30 + 2)  # the digit, what the model sees, 4 completions
+    digit, seen = row[2:30, 2:30].astype(int), row[2:30, 32:60].astype(int)
+    assert np.abs(seen[14:] - 128).max() <= 1 and np.abs(seen[:14] - digit[:14]).max() <= 1
+    for k in range(4):
+        completion = row[2:30, 62 + 30 * k: 90 + 30 * k].astype(int)
+        assert np.abs(completion[:14] - digit[:14]).max() <= 1, "the visible half is kept"

@@ -25,7 +25,7 @@ GENERATORS = zoo.list_models(task="generate", pretrained=True)
 # The MNIST tests run on the reference model; the generate test runs on every generator.
 MODEL = "dcgan-mnist" if "dcgan-mnist" in GENERATORS else None
 ENDPOINTS = ["/generate", "/interpolate", "/interpolate_images", "/arithmetic", "/reconstruct",
-             "/reconstruct_drawing"]
+             "/reconstruct_drawing", "/complete", "/complete_image"]
 GENERIC = "has not enabled verbose error reporting"  # what an unhandled exception looks like
 
 
@@ -221,12 +221,30 @@ def test_noise_slider_adds_a_noisy_input_column(client, files):
     ("/interpolate_images", ("document.png", "seven.png", 4), "is not an image"),
     ("/interpolate_images", ("seven.png", None, 4), "No image B yet"),
     ("/reconstruct_drawing", (None, 0.0), "No drawing yet"),
+    ("/complete", (10_000, "lower half", 2, 0), "Test digit must be a whole number from 0 to 9,999"),
+    ("/complete", (3, "the middle", 2, 0), "not in the list of choices"),
+    ("/complete_image", (None, "lower half", 2, 0), "No digit yet"),
 ])
 def test_bad_input_gives_a_message_not_a_crash(client, files, endpoint, args, message):
-    args = [handle_file(files[a]) if isinstance(a, str) else a for a in args]
+    args = [handle_file(files[a]) if isinstance(a, str) and a in files else a for a in args]
     with pytest.raises(AppError) as err:
         client.predict(MODEL, *args, api_name=endpoint)
     assert message in str(err.value) and GENERIC not in str(err.value)
+
+
+def test_complete_keeps_the_visible_half_and_fills_the_hidden_one(client):
+    row = read(client.predict(MODEL, 3, "lower half", 2, 5, api_name="/complete"))
+    assert row.shape == (32, 4 * 30 + 2)
+    digit, seen, first, second = tiles(row, 4, ncols=4).astype(int)
+    x, _ = zoo.data.arrays("mnist", "test", num_examples=4)
+    assert np.abs(digit - to_uint8(x[3:4])[0]).max() <= 1
+    assert np.abs(seen[14:] - 128).max() <= 1, "the hidden half is shown grey"
+    assert np.abs(first[:14] - digit[:14]).max() <= 1 and np.abs(second[:14] - digit[:14]).max() <= 1
+    mask = np.ones((28, 28, 1), np.float32)
+    mask[14:] = 0
+    expected = to_uint8(loaded(MODEL).inpaint(x[3:4], mask, seed=5))[0]
+    assert np.abs(first - expected).max() <= 1
+    assert np.abs(first[14:] - digit[14:]).mean() < 64, "the completion is a digit's lower half, not noise"
 
 
 def test_unknown_model_is_refused(client):

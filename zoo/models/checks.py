@@ -62,3 +62,23 @@ def check_width(value, name):
 def check_seed(seed, name="seed"):
     """None or an int in [0, 2**32 - 1]."""
     return None if seed is None else check_int(seed, name, 0, MAX_SEED)
+
+
+def check_mask(mask, x, data_shape):
+    """An inpainting mask as float32 of x's shape, 1 where x is known and 0 where it is to be
+    filled: given with x's shape, or one mask of an example's shape ((H, W, C), or (H, W) for
+    C = 1) for every example; bool or numbers 0 / 1 only. ValueError naming ``mask`` otherwise."""
+    mask, data_shape = np.asarray(mask), tuple(data_shape)
+    if mask.dtype == bool:
+        mask = mask.astype(np.float32)
+    if not (np.issubdtype(mask.dtype, np.number) and np.all(np.isin(mask, (0, 1)))):
+        raise ValueError(f"mask must hold only 0 (fill) and 1 (keep), got dtype {mask.dtype}"
+                         f"{' with other values' if np.issubdtype(mask.dtype, np.number) else ''}.")
+    if mask.shape in (data_shape, data_shape[:2] if data_shape[-1] == 1 else None):
+        mask = np.broadcast_to(mask.reshape(data_shape), x.shape)
+    elif x.ndim == 4 and x.shape[3] == 1 and mask.shape == x.shape[:3]:
+        mask = mask[..., None]
+    if mask.shape != x.shape:
+        raise ValueError(f"mask must have the shape of x {x.shape} or of one example {data_shape}, got "
+                         f"{mask.shape}.")
+    return mask.astype(np.float32)

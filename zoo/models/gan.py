@@ -17,7 +17,7 @@ from zoo.layers import MinibatchDiscrimination
 from zoo import capabilities as cap
 from zoo.models import unrolled
 from zoo.models.base import ZooModel, check_int, check_shape, check_width
-from zoo.models.inference import project_codes
+from zoo.models.inference import inpaint_by_projection, project_codes
 
 
 def _num_upsamplings(size):
@@ -106,8 +106,10 @@ class GAN(ZooModel):
         architecture: "dcgan" (images) or "mlp" (vectors) (default "dcgan").
         data_shape: shape of one example, e.g. [28, 28, 1] or [2] (default [28, 28, 1]).
         latent_dim: size of the code c ~ N(0, I) (default 64).
-        g_filters, d_filters: DCGAN widths (default 64, 64).
-        units, depth: MLP widths and depth (default 128, 3).
+        g_filters: DCGAN generator width (default 64).
+        d_filters: DCGAN discriminator width (default 64).
+        units: MLP width (default 128).
+        depth: MLP depth (default 3).
         loss: "minimax", "non-saturating", "least-squares" or "wasserstein"
             (default "non-saturating").
         n_critic: K, discriminator updates per generator update (default 1). One `fit` step
@@ -130,7 +132,7 @@ class GAN(ZooModel):
         g.fit(zoo.data.load("mnist", batch_size=5 * 64), epochs=1)
     """
 
-    CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector)
+    CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector, cap.Inpainter)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
 
     def __init__(self, architecture="dcgan", data_shape=(28, 28, 1), latent_dim=64, g_filters=64, d_filters=64,
@@ -298,6 +300,17 @@ class GAN(ZooModel):
             c = zoo.load("dcgan-mnist").project(x_test[:8])   # then .decode(c)
         """
         return project_codes(self, images, steps, seed, candidates, prior_weight, learning_rate, mask)
+
+    def inpaint(self, x, mask, seed=0, steps=150):
+        """x with the values where mask == 0 taken from G(c), c the code that best explains the
+        known values (`project` under the mask: finding a code under constraints); the known
+        values are kept exactly. mask: x's shape or one example's, 1 = known.
+
+        Example:
+            mask = np.ones((28, 28)); mask[14:] = 0           # hide the lower half
+            filled = zoo.load("dcgan-mnist").inpaint(x_test[:8], mask, seed=0)
+        """
+        return inpaint_by_projection(self, x, mask, seed, steps)
 
     def interpolate(self, seed_a, seed_b, steps=8):
         """Samples along the straight line between the codes of two seeds."""

@@ -3,18 +3,21 @@
 `project_codes` is GAN inversion (Zhu et al. 2016, Generative Visual Manipulation on the
 Natural Image Manifold, iGAN): per example, the code whose generated example is nearest in
 squared error, under an optional mask (find a code under constraints: only the observed
-pixels count).
+pixels count). `inpaint_by_projection` fills the hidden part of images from the projected
+codes: the inpainting of families with a decoder from codes (GAN, VAE).
 """
 
 import numpy as np
 import keras
 
 from zoo.models.base import check_int
+from zoo.models.checks import check_mask
 
 
 def project_codes(model, x, steps=150, seed=0, candidates=256, prior_weight=1e-3, learning_rate=0.05,
-                  mask=None):
-    """Codes (n, latent_dim) float32 whose `model.generator` outputs are nearest to x.
+                  mask=None, network=None):
+    """Codes (n, latent_dim) float32 whose `network` (default `model.generator`) outputs are
+    nearest to x.
 
     Starts from the nearest of `candidates` codes of `model.sample_codes(candidates, seed)`
     (same seed, same start), which avoids the poor local minima of a random start, then takes
@@ -39,7 +42,7 @@ def project_codes(model, x, steps=150, seed=0, candidates=256, prior_weight=1e-3
     if steps == 0:
         return np.asarray(z.numpy(), np.float32)
     opt = keras.optimizers.Adam(learning_rate, beta_1=0.9)
-    target, weight, g = tf.constant(x), tf.constant(m), model.generator
+    target, weight, g = tf.constant(x), tf.constant(m), network or model.generator
 
     @tf.function
     def step():
@@ -53,3 +56,16 @@ def project_codes(model, x, steps=150, seed=0, candidates=256, prior_weight=1e-3
     for _ in range(steps):
         step()
     return np.asarray(z.numpy(), np.float32)
+
+
+def inpaint_by_projection(model, x, mask, seed=0, steps=150, network=None):
+    """x with the values where `mask` == 0 replaced by those of the decoded code that best
+    explains the known ones (`project_codes` under the mask), the known values kept exactly.
+
+    Unlike a causal model's sampling, the code sees every known pixel, wherever it lies. One
+    completion per image and seed: a different seed starts from other candidate codes.
+    """
+    x = model.check_data(x, "x")
+    mask = check_mask(mask, x, model.data_shape)
+    codes = project_codes(model, x, steps=steps, seed=seed, mask=mask, network=network)
+    return np.where(mask > 0.5, x, model.decode(codes)).astype(np.float32)

@@ -17,6 +17,7 @@ from keras import layers, ops
 from zoo import capabilities as cap
 from zoo.layers import GatedPixelCNNBlock
 from zoo.models.base import ZooModel, check_int, check_seed, check_shape, check_width
+from zoo.models.checks import check_mask
 
 BINARIZE_SEED = 0  # the test split's binarization: the same as vae-mnist's test NLL (zoo.eval.reconstruction)
 N_TEST = 10_000
@@ -100,6 +101,7 @@ class PixelCNN(ZooModel):
     """
 
     CAPABILITIES = (cap.Generator, cap.Likelihood, cap.Inpainter)
+    binary_data = True  # log_likelihood and inpaint take 0 / 1 pixels
     TRACKERS = ("loss",)
 
     def __init__(self, input_shape=(28, 28, 1), filters=64, num_layers=7, kernel_size=3, first_kernel=7,
@@ -269,19 +271,7 @@ class PixelCNN(ZooModel):
             completions = p.inpaint(np.repeat(digit[None], 8, 0), mask, seed=0)
         """
         x = self.check_data(x, "x")
-        mask = np.asarray(mask)
-        if mask.dtype == bool:
-            mask = mask.astype(np.float32)
-        if not (np.issubdtype(mask.dtype, np.number) and np.all(np.isin(mask, (0, 1)))):
-            raise ValueError(f"mask must hold only 0 (draw) and 1 (keep), got dtype {mask.dtype}.")
-        if mask.shape in (self.data_shape, self.data_shape[:2] if self.data_shape[2] == 1 else None):
-            mask = np.broadcast_to(mask.reshape(self.data_shape), x.shape)
-        elif mask.shape == x.shape[:3] and x.shape[3] == 1:
-            mask = mask[..., None]
-        if mask.shape != x.shape:
-            raise ValueError(f"mask must have the shape of x {x.shape} or of one image {self.data_shape}, "
-                             f"got {mask.shape}.")
-        mask = mask.astype(np.float32)
+        mask = check_mask(mask, x, self.data_shape)
         self._check_binary(x, "x", mask > 0.5)
         u = self.sample_codes(len(x), seed).reshape(x.shape)
         return self._sample(x * mask, u, mask, batch_size)

@@ -20,6 +20,7 @@ from zoo import losses as L
 from zoo import capabilities as cap
 from zoo.models.autoencoder import CodeModel, build_decoder, check_shape_args
 from zoo.models.base import ZooModel, check_int
+from zoo.models.inference import inpaint_by_projection
 LOG_2PI = math.log(2 * math.pi)
 
 
@@ -80,7 +81,7 @@ class VAE(CodeModel, ZooModel):
         vae.log_likelihood(binary_x, k=1000)      # nats per image, IWAE estimate
     """
 
-    CAPABILITIES = (cap.Generator, cap.Encoder, cap.Interpolator, cap.Likelihood, cap.LowerBound)
+    CAPABILITIES = (cap.Generator, cap.Encoder, cap.Interpolator, cap.Likelihood, cap.LowerBound, cap.Inpainter)
     TRACKERS = ("loss", "elbo", "reconstruction", "kl")
     output_type = "bernoulli"
 
@@ -135,6 +136,18 @@ class VAE(CodeModel, ZooModel):
         """n codes z ~ N(0, I) as float32 numpy (n, code_dim); same seed, same codes, and the
         first k codes of a seed do not depend on n."""
         return self.normal_codes(n, self.code_dim, seed)
+
+    def inpaint(self, x, mask, seed=0, steps=150):
+        """x with the pixels where mask == 0 taken from the decoder's pixel means at the code
+        that best explains the known pixels (GAN-style projection under the mask, started from
+        the nearest of 256 prior codes; `zoo.models.inference.inpaint_by_projection`); the known
+        pixels are kept exactly. mask: x's shape or one image's, 1 = known.
+
+        Example:
+            mask = np.ones((28, 28)); mask[14:] = 0
+            filled = zoo.load("vae-mnist").inpaint(x_test[:8], mask, seed=0)
+        """
+        return inpaint_by_projection(self, x, mask, seed, steps, network=self.decoder)
 
     def generate(self, n, seed=None, batch_size=1000):
         """n samples (n, H, W, C) float32: the pixel means of p(x | z), z ~ N(0, I), in [0, 1].
