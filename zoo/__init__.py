@@ -4,21 +4,20 @@
 >>> g = zoo.load("dcgan-mnist")
 >>> g.generate(16, seed=0).shape
 (16, 28, 28, 1)
+
+Importing `zoo` reads the catalog only (`list_models`, `info`, `registry`), without Keras or
+TensorFlow; they are imported on first use of what needs them (`zoo.load`, `zoo.cluster`,
+`zoo.eval`, ...), with TensorFlow's start-up lines hidden (`zoo.progress`).
 """
 
-import os as _os
-
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ banner out of user output
+from zoo import progress  # noqa: F401  (first: sets TensorFlow's log level before anything imports it)
 
 __version__ = "0.1.0"
 
-from zoo import models  # noqa: E402,F401  (every family and its presets register themselves)
-from zoo import data  # noqa: E402
-from zoo.hub import load, push_to_hub, save_pretrained  # noqa: E402
+from zoo import models  # noqa: E402,F401  (every presets module registers its ids; no Keras)
+from zoo import data  # noqa: E402,F401  (numpy only until a dataset is loaded)
 from zoo.registry import UnknownModelError, info, list_models  # noqa: E402
 from zoo.saving import WeightsNotAvailableError, ZooLoadError  # noqa: E402
-# A callable module: zoo.cluster(model, x, k) clusters; zoo.cluster.nmi etc. are its helpers.
-from zoo import cluster  # noqa: E402
 
 __all__ = [
     "load",
@@ -32,3 +31,20 @@ __all__ = [
     "WeightsNotAvailableError",
     "UnknownModelError",
 ]
+
+
+def __getattr__(name):
+    """What needs Keras, imported on first use (PEP 562)."""
+    if name in ("load", "save_pretrained", "push_to_hub"):
+        progress.import_tensorflow()
+        from zoo import hub
+
+        return getattr(hub, name)
+    # `cluster` is a callable module: zoo.cluster(model, x, k); zoo.cluster.nmi etc. are its helpers
+    if name in ("cluster", "eval", "manifold", "viz", "export"):
+        progress.import_tensorflow()
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+

@@ -1,4 +1,4 @@
-"""Command line: `python -m zoo {list,info,sample,evaluate,push} ...`.
+"""Command line: `python -m zoo {list,info,sample,evaluate,push,export} ...`.
 
     python -m zoo list "dcgan*"
     python -m zoo list --task generate --pretrained
@@ -6,6 +6,10 @@
     python -m zoo sample dcgan-mnist -n 64 --seed 0 -o samples.png
     python -m zoo evaluate dcgan-mnist
     python -m zoo push dcgan-mnist me/dcgan-mnist [--revision v1] [--private]
+    python -m zoo export dcgan-mnist --format saved_model dcgan-mnist-serving
+
+`list` and `info` read the catalog without importing TensorFlow. `--quiet` turns progress bars
+off (they are off anyway when stdout is not a terminal); `--verbose` shows TensorFlow's log lines.
 """
 
 import argparse
@@ -15,6 +19,7 @@ import re
 import sys
 
 from zoo import capabilities as cap
+from zoo import progress
 
 
 def _cmd_list(a):
@@ -99,6 +104,16 @@ def _cmd_evaluate(a):
     return 0
 
 
+def _cmd_export(a):
+    import zoo
+    from zoo import export
+
+    model = zoo.load(a.model, compile=False)
+    names = export.export(model, a.output, a.format)
+    print(f"Exported {a.model} as {a.format} to {a.output}: endpoints {', '.join(names)}")
+    return 0
+
+
 REPO_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
 
 
@@ -129,19 +144,34 @@ def _cmd_push(a):
     return 0
 
 
+def _output_options(parser, default):
+    """--quiet / --verbose, accepted before or after the command."""
+    parser.add_argument("--quiet", action="store_true", default=default,
+                        help="no progress bars (also ZOO_QUIET=1; off anyway when stdout is not a terminal)")
+    parser.add_argument("--verbose", action="store_true", default=default,
+                        help="show TensorFlow's log lines (hidden unless TF_CPP_MIN_LOG_LEVEL is set)")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m zoo", description="Pretrained generative models.")
+    _output_options(p, False)
+    common = argparse.ArgumentParser(add_help=False)
+    _output_options(common, argparse.SUPPRESS)  # after the command: set only when given
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("list", help="list catalog ids")
+
+    def command(name, **kwargs):
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    s = command("list", help="list catalog ids")
     s.add_argument("pattern", nargs="?", default="*", help="shell wildcard (default *)")
     s.add_argument("--pretrained", action="store_true", help="only ids with published weights")
     s.add_argument("--task", default=None, metavar="CAPABILITY",
                    help=f"only ids that can do this ({', '.join(sorted(cap.BY_NAME))})")
     s.set_defaults(fn=_cmd_list)
-    s = sub.add_parser("info", help="describe a catalog model as JSON")
+    s = command("info", help="describe a catalog model as JSON")
     s.add_argument("model_id")
     s.set_defaults(fn=_cmd_info)
-    s = sub.add_parser("sample", help="write a PNG grid of samples")
+    s = command("sample", help="write a PNG grid of samples")
     s.add_argument("model", help="catalog id, folder or hf://org/repo[@rev]")
     s.add_argument("-n", type=_int_at_least(1, "-n"), default=64, help="number of samples (default 64)")
     s.add_argument("--seed", type=_int_at_least(0, "--seed"), default=0, help="sampling seed (default 0)")
@@ -149,16 +179,16 @@ def main(argv=None):
     s.add_argument("--scale", type=_int_at_least(1, "--scale", 16), default=2,
                    help="pixel upscaling of the grid, 1 to 16 (default 2)")
     s.set_defaults(fn=_cmd_sample)
-    s = sub.add_parser("evaluate", help="recompute a model's metrics beside those in its card")
+    s = command("evaluate", help="recompute a model's metrics beside those in its card")
     s.add_argument("model", help="catalog id (or a folder saved from one)")
     # KID compares subsets of 1,000 samples: fewer gives meaningless (even negative) estimates.
     s.add_argument("-n", type=_int_at_least(1000, "-n"), default=None,
                    help="override sample counts, at least 1,000 (quick look; cards use defaults)")
     s.set_defaults(fn=_cmd_evaluate)
-    s = sub.add_parser("push", help="publish a model to the Hugging Face Hub in one commit",
-                       description="Upload config.json, the weights, metrics.json, the model card (as README.md) "
-                                   "and its images to a Hub model repo in one commit (created when missing), "
-                                   "and print the commit: zoo.load('hf://ORG/REPO@<commit>') loads it back.")
+    s = command("push", help="publish a model to the Hugging Face Hub in one commit",
+                description="Upload config.json, the weights, metrics.json, the model card (as README.md) "
+                            "and its images to a Hub model repo in one commit (created when missing), "
+                            "and print the commit: zoo.load('hf://ORG/REPO@<commit>') loads it back.")
     s.add_argument("model", help="catalog id, model folder (save_pretrained, a training run's model/) "
                                  "or hf://org/repo[@rev]")
     s.add_argument("repo_id", type=repo_id, help="the Hub repo, ORG/REPO")
@@ -166,7 +196,22 @@ def main(argv=None):
     s.add_argument("--private", action="store_true", help="create the repo private (an existing repo is unchanged)")
     s.add_argument("-m", "--message", default=None, help="commit message (default 'Upload <id> from zoo')")
     s.set_defaults(fn=_cmd_push)
+    s = command("export", help="export a model's inference functions for serving (SavedModel, TFLite)",
+                description="Write the model's endpoints (decode for a generator; encode, decode, "
+                            "reconstruct for an autoencoder; predict_proba for a classifier) as a "
+                            "TensorFlow SavedModel folder or a TFLite file; OUTPUT must not exist.")
+    s.add_argument("model", help="catalog id, folder or hf://org/repo[@rev]")
+    s.add_argument("output", help="the SavedModel folder or .tflite file to write")
+    s.add_argument("--format", choices=("saved_model", "tflite"), default="saved_model",
+                   help="saved_model (default) or tflite")
+    s.set_defaults(fn=_cmd_export)
     a = p.parse_args(argv)
+    if a.quiet:
+        progress.set_quiet()
+    if a.verbose:
+        progress.show_tensorflow_logs()
+    if a.fn not in (_cmd_list, _cmd_info):
+        progress.import_tensorflow()  # the other commands load models: TensorFlow, its start-up lines hidden
     from zoo.saving import ZooLoadError
     from zoo.registry import UnknownModelError
 

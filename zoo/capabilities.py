@@ -52,10 +52,13 @@ Inpainter = Capability("inpaint", ("inpaint",), "inpaint(x, mask, seed) -> x wit
 Sequence = Capability("predict_frames", ("predict_frames",), "predict_frames(frames, steps) -> future frames")
 Embedding = Capability("embed", ("vector", "most_similar"), "vector(word), most_similar(word, topn)")
 Recommender = Capability("recommend", ("recommend", "predict"), "recommend(user, n), predict(user, item)")
+Documents = Capability("embed_documents", ("infer_vector", "most_similar_documents"),
+                       "infer_vector(text, seed) -> (dim,) vector of a new document; "
+                       "most_similar_documents(text, topn) -> [(training document, cosine)]")
 
 ALL = (Generator, Interpolator, Projector, Encoder, Denoiser, Contractive, Likelihood, LowerBound, Classifier,
        Features,
-       Conditional, Translator, Upscaler, Inpainter, Sequence, Embedding, Recommender)
+       Conditional, Translator, Upscaler, Inpainter, Sequence, Embedding, Recommender, Documents)
 BY_NAME = {c.name: c for c in ALL}
 
 

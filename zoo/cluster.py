@@ -21,6 +21,7 @@ import types
 import numpy as np
 
 from zoo import capabilities as cap
+from zoo.progress import progress
 
 METHODS = ("kmeans", "agglomerative")
 KMEANS_N_INIT = 10
@@ -183,26 +184,30 @@ def clustering_metrics(model, x, y, k=10, agglomerative_n=None, seed=0, batch_si
     m = n if agglomerative_n is None else min(int(agglomerative_n), n)
     if m < k:
         raise ValueError(f"agglomerative_n must be >= k={k}, got {agglomerative_n!r}.")
-    codes = _features(model, x, batch_size, "clustering_metrics")
-    pixels = _features(None, x, None)
-    ev, proto = {}, {}
     subsets = {"kmeans": n, "agglomerative": m}
-    for space, f in (("codes", codes), ("pixels", pixels)):
-        what = (f"the model's codes (encode, {codes.shape[1]}-d)" if space == "codes"
-                else f"the raw pixels ({pixels.shape[1]}-d)")
-        for method, count in subsets.items():
-            pred = cluster(None, f[:count], k, method=method, seed=seed)
-            ev[f"cluster_acc_{method}_{space}"] = cluster_accuracy(y[:count], pred)
-            ev[f"nmi_{method}_{space}"] = nmi(y[:count], pred)
-            how = (f"k-means (k={k}, k-means++, best of {KMEANS_N_INIT}, random_state {seed})"
-                   if method == "kmeans" else f"Ward agglomerative clustering (k={k}, Euclidean)")
-            which = f"all {count:,} {inputs}" if count == n else f"the first {count:,} of {n:,} {inputs}"
-            proto[f"cluster_acc_{method}_{space}"] = (
-                f"{how} of {what} of {which}; accuracy of the best one-to-one "
-                "cluster-to-class map (Hungarian algorithm)")
-            proto[f"nmi_{method}_{space}"] = (
-                f"{how} of {what} of {which}; normalized mutual information with the "
-                "labels (arithmetic normalization)")
+    label = f"Clustering {n:,} {inputs}: codes, then k-means and Ward on codes and on pixels"
+    with progress(1 + 2 * len(subsets), label) as bar:
+        codes = _features(model, x, batch_size, "clustering_metrics")
+        bar.advance()
+        pixels = _features(None, x, None)
+        ev, proto = {}, {}
+        for space, f in (("codes", codes), ("pixels", pixels)):
+            what = (f"the model's codes (encode, {codes.shape[1]}-d)" if space == "codes"
+                    else f"the raw pixels ({pixels.shape[1]}-d)")
+            for method, count in subsets.items():
+                pred = cluster(None, f[:count], k, method=method, seed=seed)
+                ev[f"cluster_acc_{method}_{space}"] = cluster_accuracy(y[:count], pred)
+                ev[f"nmi_{method}_{space}"] = nmi(y[:count], pred)
+                how = (f"k-means (k={k}, k-means++, best of {KMEANS_N_INIT}, random_state {seed})"
+                       if method == "kmeans" else f"Ward agglomerative clustering (k={k}, Euclidean)")
+                which = f"all {count:,} {inputs}" if count == n else f"the first {count:,} of {n:,} {inputs}"
+                proto[f"cluster_acc_{method}_{space}"] = (
+                    f"{how} of {what} of {which}; accuracy of the best one-to-one "
+                    "cluster-to-class map (Hungarian algorithm)")
+                proto[f"nmi_{method}_{space}"] = (
+                    f"{how} of {what} of {which}; normalized mutual information with the "
+                    "labels (arithmetic normalization)")
+                bar.advance()
     return {"eval": ev, "protocol": proto}
 
 

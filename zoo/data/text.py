@@ -30,6 +30,7 @@ vectorised numpy chunk by chunk fed to `tf.data`. Two layouts (dataset ``<corpus
 import collections
 import dataclasses
 import functools
+import gzip
 import os
 import re
 
@@ -82,9 +83,7 @@ def _missing(name, file, how):
     return CorpusNotAvailableError(f"The {name} corpus is not available: {where}. {how}")
 
 
-def _read_local(name, file):
-    import gzip
-
+def read_local(name, file):
     path = _path(file)
     if not path or not os.path.exists(path):
         raise _missing(name, file, f"Point ZOO_DATA_DIR at the folder whose text/ holds {file}.")
@@ -92,7 +91,7 @@ def _read_local(name, file):
         return f.read().decode("utf-8", "ignore")
 
 
-def _kjv(text):
+def kjv_verses(text):
     """One line per verse: a verse line starts with its number, the lines after it continue it
     up to a blank line; headings ("Genesis 1") are dropped."""
     verses, in_verse = [], False
@@ -139,9 +138,9 @@ def _text8():
 def corpus_text(name):
     """The raw text of a corpus, one sentence per line (before tokenisation)."""
     if name == "gcide":
-        return _read_local(name, "gcide.dict.dz")
+        return read_local(name, "gcide.dict.dz")
     if name == "kjv":
-        return _kjv(_read_local(name, "kjv.txt"))
+        return kjv_verses(read_local(name, "kjv.txt"))
     if name == "wiki":
         return _wiki()
     if name == "text8":
@@ -167,6 +166,7 @@ class Corpus:
     starts: np.ndarray
     raw_words: int
     name: str = "text"
+    TAGS = 0  # context slots before the window's words (zoo.data.documents: the document's tag)
 
     def __post_init__(self):
         self._sentence, self._alias_table, self._sizes = None, None, {}
@@ -256,7 +256,8 @@ class Corpus:
             b = rng.integers(1, window + 1, len(p))  # the dynamic window
             cand = p[:, None] + offsets
             valid = (np.abs(offsets) <= b[:, None]) & (cand >= lo[p, None]) & (cand < hi[p, None])
-            yield tok[p], valid, (None if as_mask else np.where(valid, tok[np.clip(cand, 0, len(tok) - 1)], -1))
+            context = None if as_mask else np.where(valid, tok[np.clip(cand, 0, len(tok) - 1)], -1)
+            yield self._tagged(sent[p], tok[p], valid, context) if self.TAGS else (tok[p], valid, context)
 
     def stream(self, rng, layout="pairs", window=WINDOW, negative=NEGATIVE, sample=SAMPLE, shuffle=True,
                chunk=CHUNK):
@@ -272,7 +273,7 @@ class Corpus:
                 some = valid.any(axis=1)
                 order = np.argsort(~valid[some], axis=1, kind="stable")
                 target, context = target[some], np.take_along_axis(context[some], order, 1)
-            yield target, context.astype(np.int32), _draw(rng, prob, alias, (len(target), negative))
+            yield target, context.astype(np.int32), alias_draw(rng, prob, alias, (len(target), negative))
 
     def epoch(self, rng, blocks, block=BLOCK, **kwargs):
         """Exactly `blocks` blocks of `stream` (arrays shaped (n, block, ...)): a pass cut there, or
@@ -325,7 +326,7 @@ class Corpus:
             if rest is not None and len(rest[0]):  # the last, smaller batch (drop_remainder=False)
                 yield tuple(x[None] for x in rest)
 
-        context = (None, None, block) if layout == "pairs" else (None, None, block, 2 * window)
+        context = (None, None, block) if layout == "pairs" else (None, None, block, 2 * window + self.TAGS)
         spec = (tf.TensorSpec((None, None, block), tf.int32), tf.TensorSpec(context, tf.int32),
                 tf.TensorSpec((None, None, block, negative), tf.int32))
         ds = tf.data.Dataset.from_generator(generate, output_signature=spec).unbatch()
@@ -358,7 +359,7 @@ def alias_table(p):
     return prob.astype(np.float32), alias.astype(np.int32)  # entries left in a list keep prob 1 (round-off)
 
 
-def _draw(rng, prob, alias, shape):
+def alias_draw(rng, prob, alias, shape):
     i = rng.integers(0, len(prob), shape, dtype=np.int32)
     return np.where(rng.random(shape, dtype=np.float32) < prob[i], i, alias[i])
 

@@ -86,7 +86,8 @@ def fid(feat_a, feat_b, eps=1e-6):
     """FID of two feature sets (n_a, d), (n_b, d): Fréchet distance of their Gaussian fits.
 
     Args:
-        feat_a, feat_b: features, e.g. of real and generated images (n >= 2 rows each).
+        feat_a: features, e.g. of real images (n >= 2 rows).
+        feat_b: features, e.g. of generated images (n >= 2 rows).
         eps: diagonal offset used only when the covariance product is singular (1e-6).
 
     Example:
@@ -122,12 +123,14 @@ def kid(feat_a, feat_b, subsets=100, subset_size=1000, seed=0, degree=3, coef0=1
     """KID: unbiased MMD^2 with the cubic kernel (x.y/d + 1)^3, averaged over random subsets.
 
     Args:
-        feat_a, feat_b: features (n_a, d), (n_b, d).
+        feat_a: features (n_a, d).
+        feat_b: features (n_b, d).
         subsets: number of random subset pairs (default 100).
         subset_size: rows per subset, drawn without replacement; capped at the smaller
             set (default 1000).
         seed: seed of the subset draws (default 0).
-        degree, coef0: kernel parameters (default 3, 1).
+        degree: kernel degree (default 3).
+        coef0: kernel offset (default 1).
 
     Returns:
         (mean, std) of the per-subset estimates (std with ddof=0). The mean is unbiased,

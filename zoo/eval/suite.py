@@ -12,14 +12,16 @@ import warnings
 import numpy as np
 
 from zoo import capabilities as cap
-from zoo.data import MIXTURES, mixture_modes
+from zoo.data import MIXTURES, NPZ_SETS, mixture_modes
 from zoo.eval import features as F
 from zoo.eval import embedding, reconstruction
-from zoo.eval import recommend
+from zoo.eval import documents, recommend
+from zoo.eval import video
 from zoo.eval.fid_kid import fid, kid
 from zoo.eval.mixtures import N_SAMPLES as MIX_N, SEEDS as MIX_SEEDS, evaluate_mixture, kl_to_uniform
 from zoo.eval.prdc import precision_recall
 from zoo.eval.stacked import CHANNEL_DATASET, N_SAMPLES as STACKED_N, stacked_modes
+from zoo.progress import progress
 
 N_GENERATED = 10_000
 SAMPLE_SEED = 0
@@ -161,6 +163,18 @@ def generator_metrics(model, dataset, n_samples=None, classifier=None):
     return {}
 
 
+class _Parts(list):
+    """The suites' results; appending one advances the progress bar."""
+
+    def __init__(self, bar):
+        super().__init__()
+        self.bar = bar
+
+    def append(self, part):
+        super().append(part)
+        self.bar.advance()
+
+
 def _merge(parts):
     out = {"eval": {}, "protocol": {}}
     for part in parts:
@@ -193,8 +207,14 @@ def evaluate(model, spec, n_samples=None, classifier=None):
         from zoo import eval, registry
         eval.evaluate(zoo.load("dcgan-mnist"), registry.get_spec("dcgan-mnist"))["eval"]["fid"]
     """
-    dataset, parts = spec.dataset, []
-    if cap.has(spec, cap.Classifier) and dataset in F.FEATURE_NETWORKS:  # the labelled image sets
+    with progress(None, f"Evaluating {spec.id} ({', '.join(cap.names(spec))})", unit="suite") as bar:
+        return _merge(_suites(model, spec, n_samples, classifier, _Parts(bar)))
+
+
+def _suites(model, spec, n_samples, classifier, parts):
+    """`parts` with the result of every suite that applies to `spec` appended."""
+    dataset = spec.dataset
+    if cap.has(spec, cap.Classifier) and dataset in NPZ_SETS:  # the labelled image sets (MNIST, Fashion-MNIST)
         parts.append(classifier_metrics(model, n_samples, dataset))
     if cap.has(spec, cap.Encoder) and dataset in reconstruction.DATASETS:
         parts.append(reconstruction.autoencoder_metrics(model, n_samples))
@@ -206,7 +226,11 @@ def evaluate(model, spec, n_samples=None, classifier=None):
         parts.append(embedding.embedding_metrics(model))
     if cap.has(spec, cap.Recommender) and dataset in recommend.DATASETS:
         parts.append(recommend.recommender_metrics(model, spec))
-    return _merge(parts)
+    if cap.has(spec, cap.Sequence):  # video prediction: per-frame MSE / BCE beside the trivial baselines
+        parts.append(video.sequence_metrics(model, spec, n_samples))
+    if cap.has(spec, cap.Documents):  # document vectors: inferred ones against human similarity judgements
+        parts.append(documents.document_metrics(model, spec))
+    return parts
 
 
 def evaluate_id(handle, n_samples=None):

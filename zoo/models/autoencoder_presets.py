@@ -2,7 +2,6 @@
 variational autoencoders' cards share)."""
 
 from zoo import recipes as R
-from zoo.models.autoencoder import Autoencoder
 from zoo.registry import Card, ModelSpec, register_presets
 
 PAPER = ("Hinton & Salakhutdinov 2006, Reducing the Dimensionality of Data with Neural Networks, "
@@ -57,4 +56,4 @@ TINY = {
     "tiny-conv": dict(architecture="conv", input_shape=[8, 8, 1], code_dim=4, filters=[4, 8], output="bernoulli"),
 }
 
-register_presets(Autoencoder, SPECS, CARD, TINY)
+register_presets("zoo.models.autoencoder.Autoencoder", SPECS, CARD, TINY)

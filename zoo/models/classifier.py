@@ -22,7 +22,7 @@ FEATURES = "features"  # name of the penultimate layer
 # ----------------------------------------------------------------------------- builders
 def build_classifier(input_shape=(28, 28, 1), num_classes=10, filters=32, blocks=2,
                      convs_per_block=2, units=128, dropout=0.5, batch_norm=True, translate=0.0,
-                     rotate=0.0, seed=0):
+                     rotate=0.0, seed=0, flip=False):
     """CNN: [augment] -> blocks x ([conv3x3 (+BN), ReLU] x k, max-pool) -> Dense -> logits.
 
     Args:
@@ -39,12 +39,16 @@ def build_classifier(input_shape=(28, 28, 1), num_classes=10, filters=32, blocks
         rotate: random rotations of up to this fraction of a full turn during training
             (default 0: off). Both are identities at inference.
         seed: seed of the dropout mask and the augmentation (default 0).
+        flip: random left-right mirroring during training, for data whose classes are mirror
+            symmetric, such as clothes (default False).
 
     The output is logits (no softmax), for a numerically stable cross-entropy.
     """
     x_in = keras.Input(tuple(input_shape), name="image")
     x = x_in
     # Augmentation lives in the network so `fit` (and fine-tuning) get it for free.
+    if flip:
+        x = layers.RandomFlip("horizontal", seed=seed + 2)(x)
     if translate:
         x = layers.RandomTranslation(translate, translate, fill_mode="constant", seed=seed)(x)
     if rotate:
@@ -111,7 +115,7 @@ class Classifier(ClassifierOutputs, ZooModel):
 
     def __init__(self, input_shape=(28, 28, 1), num_classes=10, filters=32, blocks=2,
                  convs_per_block=2, units=128, dropout=0.5, batch_norm=True, translate=0.0,
-                 rotate=0.0, seed=0, **kwargs):
+                 rotate=0.0, seed=0, flip=False, **kwargs):
         super().__init__(**kwargs)
         shape = check_shape(input_shape, "input_shape", rank=3)
         if shape[0] % 2**blocks or shape[1] % 2**blocks:
@@ -127,7 +131,7 @@ class Classifier(ClassifierOutputs, ZooModel):
         self.num_classes = int(num_classes)
         self.network = build_classifier(shape, self.num_classes, int(filters), int(blocks), int(convs_per_block),
                                         int(units), float(dropout), bool(batch_norm), float(translate),
-                                        float(rotate), int(seed))
+                                        float(rotate), int(seed), bool(flip))
         self.built = True
 
     def compile(self, optimizer=None, loss=None, metrics=None, jit_compile=False, **kwargs):

@@ -1,7 +1,6 @@
 """Catalog ids of the contractive autoencoder."""
 
 from zoo.models import autoencoder_presets as AE
-from zoo.models.contractive import ContractiveAutoencoder
 from zoo.registry import ModelSpec, register_presets
 
 _USE = ("Also a demonstration of the contraction penalty (compare its Jacobian norm and reconstructions with "
@@ -30,4 +29,4 @@ TINY = {
                       contraction=0.5),
 }
 
-register_presets(ContractiveAutoencoder, SPECS, CARD, TINY)
+register_presets("zoo.models.contractive.ContractiveAutoencoder", SPECS, CARD, TINY)

@@ -1,7 +1,6 @@
 """Catalog ids of the denoising autoencoder."""
 
 from zoo.models import autoencoder_presets as AE
-from zoo.models.denoising import DenoisingAutoencoder
 from zoo.registry import ModelSpec, register_presets
 
 CARD = AE.card("Also a demonstration of denoising: corrupt a digit and let the model restore it. Not for restoring "
@@ -25,4 +24,4 @@ TINY = {
                          noise="masking", noise_level=0.25),
 }
 
-register_presets(DenoisingAutoencoder, SPECS, CARD, TINY)
+register_presets("zoo.models.denoising.DenoisingAutoencoder", SPECS, CARD, TINY)

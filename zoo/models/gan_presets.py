@@ -1,7 +1,6 @@
 """Catalog ids of the GAN family: constructor kwargs, dataset, recipe, card text, paper."""
 
 from zoo import recipes as R
-from zoo.models.gan import GAN
 from zoo.registry import Card, ModelSpec, register_presets
 
 _GAN = "Goodfellow et al. 2014, Generative Adversarial Nets, arXiv:1406.2661"
@@ -150,4 +149,4 @@ TINY = {
                               unrolled_steps=2, minibatch_kernels=4, minibatch_dim=2),
 }
 
-register_presets(GAN, SPECS, CARD, TINY)
+register_presets("zoo.models.gan.GAN", SPECS, CARD, TINY)

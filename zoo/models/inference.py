@@ -12,6 +12,7 @@ import keras
 
 from zoo.models.base import check_int
 from zoo.models.checks import check_mask
+from zoo.progress import track
 
 
 def project_codes(model, x, steps=150, seed=0, candidates=256, prior_weight=1e-3, learning_rate=0.05,
@@ -53,7 +54,7 @@ def project_codes(model, x, steps=150, seed=0, candidates=256, prior_weight=1e-3
             loss = tf.reduce_sum(err + prior_weight * tf.reduce_mean(tf.square(z.value), axis=1))
         opt.apply_gradients([(tape.gradient(loss, z.value), z)])
 
-    for _ in range(steps):
+    for _ in track(range(steps), f"Finding the codes of {len(x):,} examples", unit="step"):
         step()
     return np.asarray(z.numpy(), np.float32)
 

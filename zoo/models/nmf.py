@@ -51,7 +51,8 @@ class NMF(ZooModel):
     """Non-negative matrix factorization recommender (see the module docstring).
 
     Args:
-        n_users, n_items: rows of W and columns of H (default 8 and 10).
+        n_users: rows of W, one per user (default 8).
+        n_items: columns of H, one per item (default 10).
         rank: number of factors k (default 2).
         biases: add the global mean and user / movie biases (default False).
         l2: factor penalty per observed rating (default 0.0).

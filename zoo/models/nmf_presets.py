@@ -2,7 +2,6 @@
 
 from zoo import recipes as R
 from zoo.data import movielens as ML
-from zoo.models.nmf import NMF
 from zoo.registry import Card, ModelSpec, register_presets
 
 CARD = Card(
@@ -71,4 +70,4 @@ TINY = {
     "tiny-gradient": dict(n_users=8, n_items=10, rank=2, solver="projected-gradient", rating_range=None),
 }
 
-register_presets(NMF, SPECS, CARD, TINY)
+register_presets("zoo.models.nmf.NMF", SPECS, CARD, TINY)

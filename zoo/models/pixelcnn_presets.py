@@ -1,9 +1,6 @@
 """Catalog ids of the gated PixelCNN."""
 
-import keras
-
 from zoo import recipes as R
-from zoo.models.pixelcnn import PixelCNN
 from zoo.registry import Card, ModelSpec, register_presets
 
 CARD = Card(
@@ -41,8 +38,8 @@ _PAPER = ("van den Oord, Kalchbrenner, Vinyals, Espeholt, Graves, Kavukcuoglu 20
 # shared single-thread rate, so 7 epochs (about 2.7 hours) fit the issue's 3-hour budget.
 _EPOCHS, _BATCH = 7, 32
 _CONFIG = dict(input_shape=[28, 28, 1], filters=32, num_layers=7, kernel_size=3, first_kernel=7, head_units=64)
-RECIPE = R.Recipe(epochs=_EPOCHS, batch_size=_BATCH, compile={"optimizer": keras.optimizers.serialize(
-    keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, _EPOCHS * (60_000 // _BATCH), alpha=0.05)))})
+RECIPE = R.Recipe(epochs=_EPOCHS, batch_size=_BATCH, compile={"optimizer": R.adam_cosine(
+    1e-3, _EPOCHS * (60_000 // _BATCH), beta_1=0.9, alpha=0.05)})
 
 SPECS = [ModelSpec(
     id="pixelcnn-mnist", family="PixelCNN", config=dict(_CONFIG, binarize=True), dataset="mnist",
@@ -56,4 +53,4 @@ TINY = {
     "tiny-k5": dict(input_shape=[8, 8, 1], filters=4, num_layers=2, kernel_size=5, first_kernel=5, head_units=4),
 }
 
-register_presets(PixelCNN, SPECS, CARD, TINY)
+register_presets("zoo.models.pixelcnn.PixelCNN", SPECS, CARD, TINY)

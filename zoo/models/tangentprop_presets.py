@@ -1,7 +1,6 @@
 """Catalog ids of the Tangent Prop classifier (trained by `python -m training.tangentprop`)."""
 
 from zoo import recipes as R
-from zoo.models.tangentprop import TangentPropClassifier
 from zoo.registry import Card, ModelSpec, register_presets
 
 CARD = Card(
@@ -33,4 +32,4 @@ SPECS = [ModelSpec(
 TINY = {"tiny": dict(input_shape=[8, 8, 1], num_classes=10, architecture="cnn", filters=4, units=8, dropout=0.5,
                      penalty_weight=1.0)}
 
-register_presets(TangentPropClassifier, SPECS, CARD, TINY)
+register_presets("zoo.models.tangentprop.TangentPropClassifier", SPECS, CARD, TINY)

@@ -1,10 +1,7 @@
 """Catalog ids of the variational autoencoder."""
 
-import keras
-
 from zoo import recipes as R
 from zoo.models import autoencoder_presets as AE
-from zoo.models.vae import VAE
 from zoo.registry import Card, ModelSpec, register_presets
 
 CARD = Card(
@@ -26,8 +23,8 @@ CARD = Card(
 # cosine), 88.6 after 60 at batch 64, 88.1 after 100 at batch 128, 88.8 / 88.3 with a conv encoder (60 epochs
 # at 128 / 80 at 64), 87.9 with this recipe.
 _EPOCHS, _BATCH = 100, 64
-RECIPE = R.Recipe(epochs=_EPOCHS, batch_size=_BATCH, compile={"optimizer": keras.optimizers.serialize(
-    keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, _EPOCHS * (60_000 // _BATCH), alpha=0.05)))})
+RECIPE = R.Recipe(epochs=_EPOCHS, batch_size=_BATCH, compile={"optimizer": R.adam_cosine(
+    1e-3, _EPOCHS * (60_000 // _BATCH), beta_1=0.9, alpha=0.05)})
 
 SPECS = [ModelSpec(
     id="vae-mnist", family="VAE", config=dict(AE.DENSE, binarize=True), dataset="mnist",
@@ -41,4 +38,4 @@ TINY = {
     "tiny-conv": dict(architecture="conv", input_shape=[8, 8, 1], code_dim=2, filters=[4], binarize=True),
 }
 
-register_presets(VAE, SPECS, CARD, TINY)
+register_presets("zoo.models.vae.VAE", SPECS, CARD, TINY)

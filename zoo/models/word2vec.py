@@ -78,16 +78,23 @@ def build_word2vec(vocab_size, dim, mode="skipgram", window=5, negative=5, shipp
     init = keras.initializers.RandomUniform(-0.5 / dim, 0.5 / dim, seed=seed)
     words = WordTable(vocab_size, dim, init, shipped[0], name="word_vectors")
     contexts = WordTable(vocab_size, dim, "zeros", shipped[1], name="context_vectors")
-    if mode == "skipgram":
-        h = words(context)
-    else:
-        v, valid = words(context), ops.cast(context >= 0, "float32")[..., None]
-        total = ops.sum(v * valid, axis=1)
-        mean = total / ops.maximum(ops.sum(valid, axis=1), 1.0)
-        h = total + ops.stop_gradient(mean - total)  # forward: the mean; backward: word2vec's full gradient
-    scored = contexts(ops.concatenate([target[:, None], negatives], axis=-1))  # (B, 1 + K, d)
-    logits = ops.einsum("bd,bkd->bk", h, scored)
-    return keras.Model([target, context, negatives], logits, name="scorer")
+    h = words(context) if mode == "skipgram" else window_mean(words(context), context)
+    return keras.Model([target, context, negatives], scores(h, contexts, target, negatives), name="scorer")
+
+
+def window_mean(vectors, context):
+    """The mean of the valid slots (context id >= 0) of a window's vectors (B, slots, d); forward: the
+    mean, backward: each slot gets the mean's whole gradient (word2vec.c's and gensim's CBOW)."""
+    valid = ops.cast(context >= 0, "float32")[..., None]
+    total = ops.sum(vectors * valid, axis=1)
+    mean = total / ops.maximum(ops.sum(valid, axis=1), 1.0)
+    return total + ops.stop_gradient(mean - total)
+
+
+def scores(h, contexts, target, negatives):
+    """Logits (B, 1 + K) of the target (first) and its K noise words, their context vectors (a
+    WordTable) against the input vectors h (B, d)."""
+    return ops.einsum("bd,bkd->bk", h, contexts(ops.concatenate([target[:, None], negatives], axis=-1)))
 
 
 class Word2Vec(ZooModel):
@@ -119,6 +126,7 @@ class Word2Vec(ZooModel):
 
     CAPABILITIES = (cap.Embedding,)
     TRACKERS = ("loss",)
+    DATASET_LAYOUT = {"skipgram": "pairs", "cbow": "windows"}  # mode -> its zoo.data datasets' suffix
 
     def __init__(self, vocab_size=20, vocab_bytes=128, dim=100, mode="skipgram", window=5, negative=5, sample=1e-3,
                  min_count=5, corpus=None, storage="float32", seed=0, **kwargs):
@@ -136,12 +144,15 @@ class Word2Vec(ZooModel):
         shipped = ("float16", None) if storage == "float16" else ("float32", "float32")
         self.network = build_word2vec(self.vocab_size, self.dim, mode, self.window, self.negative, shipped,
                                       int(seed))
+        self._add_vocabulary_weights()
+        self.built = True
+
+    def _add_vocabulary_weights(self):
         self.vocab_utf8 = self.add_weight(shape=(self.vocab_bytes,), initializer="zeros", dtype="uint8",
                                           trainable=False, name="vocab_utf8")
         self.vocab_offsets = self.add_weight(shape=(self.vocab_size + 1,), initializer="zeros", dtype="int32",
                                              trainable=False, name="vocab_offsets")
         self._vocab = None
-        self.built = True
 
     @classmethod
     def for_corpus(cls, corpus, **kwargs):
@@ -181,7 +192,7 @@ class Word2Vec(ZooModel):
             offsets, raw = self.vocab_offsets.numpy(), self.vocab_utf8.numpy().tobytes()
             if offsets[-1] == 0:
                 raise ValueError(f"{self.name} has no vocabulary yet: fit it on a corpus (zoo.data.text), or "
-                                 "build it with Word2Vec.for_corpus(corpus).")
+                                 f"build it with {type(self).__name__}.for_corpus(corpus).")
             words = [raw[a:b].decode("utf-8") for a, b in zip(offsets[:-1], offsets[1:])]
             self._vocab = (words, {w: i for i, w in enumerate(words)})
         return self._vocab
@@ -276,9 +287,9 @@ class Word2Vec(ZooModel):
         """(summed negative log-likelihood of the batch, number of positive pairs): -log sigma of
         each target's score and -log sigma(-score) of each noise word (one equal to the target is
         skipped, as in word2vec.c)."""
-        layout, rank = (() if self.mode == "skipgram" else (2 * self.window,)), len(target.shape)
+        layout, rank = tuple(self.data_shape), len(target.shape)
         if tuple(context.shape[rank:]) != layout or tuple(negatives.shape[rank:]) != (self.negative,):
-            kind = "pairs" if self.mode == "skipgram" else "windows"
+            kind = self.DATASET_LAYOUT[self.mode]
             raise ValueError(f"training data of {self.name} ({self.mode}): (target, context, negatives) whose "
                              f"shapes add {layout} and ({self.negative},) to the target's (zoo.data.load("
                              f"'<corpus>-{kind}'), window {self.window}, negative {self.negative}); got the shapes "
@@ -286,7 +297,7 @@ class Word2Vec(ZooModel):
         target = ops.reshape(target, (-1,))  # blocks of elements (zoo.data.text) are flattened
         context, negatives = ops.reshape(context, (-1, *layout)), ops.reshape(negatives, (-1, self.negative))
         logits = self.network([target, context, negatives], training=training)
-        slot = ops.any(context >= 0, axis=1) if self.mode == "cbow" else context >= 0
+        slot = ops.any(context >= 0, axis=1) if layout else context >= 0
         noise = (negatives != target[:, None]) & (negatives >= 0)
         keep = slot[:, None] & ops.concatenate([ops.ones_like(slot[:, None]), noise], axis=-1)
         sign = ops.convert_to_tensor([-1.0] + [1.0] * self.negative)  # -log sigma(x) = softplus(-x)
@@ -316,7 +327,7 @@ class Word2Vec(ZooModel):
 
             self.set_vocabulary(text.corpus(self.corpus, self.min_count).words)
         self._check_first_batch(x)
-        stop, tables = _StopAtNonFinite(), [self.network.get_layer(n) for n in ("word_vectors", "context_vectors")]
+        stop, tables = _StopAtNonFinite(), [t for t in self.network.layers if isinstance(t, WordTable)]
         try:
             for t in tables:
                 t.full = True  # checkpoints written during fit keep both tables in float32

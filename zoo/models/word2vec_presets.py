@@ -2,10 +2,7 @@
 of the word2vec / gensim defaults the issue fixes (100-d, window 5, min count 5, 5 epochs,
 negative 5, subsampling 1e-3, learning rate 0.025 decaying linearly to 0.0001)."""
 
-import keras
-
 from zoo import recipes as R
-from zoo.models.word2vec import Word2Vec
 from zoo.registry import Card, ModelSpec, register_presets
 
 # The GCIDE vocabulary at min count 5 (zoo.data.text.corpus("gcide")): 46,517 words, 338,640 bytes
@@ -21,9 +18,10 @@ def _recipe(layout, batch):
     """SGD on the summed pair losses (word2vec's per-pair update) at 0.025 decaying linearly to
     0.0001 over the run (gensim's alpha / min_alpha), `batch` blocks of 64 per step, under XLA."""
     steps = EPOCHS * (BLOCKS_PER_EPOCH[layout] // batch)
-    lr = keras.optimizers.schedules.PolynomialDecay(0.025, steps, end_learning_rate=0.0001, power=1.0)
+    lr = R.schedule("PolynomialDecay", initial_learning_rate=0.025, decay_steps=steps, end_learning_rate=0.0001,
+                    power=1.0)
     return R.Recipe(epochs=EPOCHS, batch_size=batch, jit_compile=True, checkpoint_every=500,
-                    compile={"optimizer": keras.optimizers.serialize(keras.optimizers.SGD(lr))})
+                    compile={"optimizer": R.optimizer("SGD", lr)})
 
 
 CARD = Card(
@@ -78,4 +76,4 @@ TINY = {
     "tiny-cbow": dict(vocab_size=20, vocab_bytes=64, dim=4, mode="cbow", window=2, negative=2),
 }
 
-register_presets(Word2Vec, SPECS, CARD, TINY)
+register_presets("zoo.models.word2vec.Word2Vec", SPECS, CARD, TINY)
