@@ -137,7 +137,8 @@ def tables(results, seeds, specs):
 
 def kjv_section(a, now, env):
     """Chapter classification by book, group and testament: the zoo's trained models (installed, or
-    --zoo-model) and gensim trained here, beside TF-IDF; the section's markdown lines."""
+    --zoo-model; their metrics.json, written by the same `zoo.eval.documents` code) and gensim trained
+    here, beside TF-IDF; the section's markdown lines."""
     from gensim.utils import simple_preprocess
 
     import zoo
@@ -152,17 +153,20 @@ def kjv_section(a, now, env):
     labels = {level: (documents.chapter_labels(titles, level), documents.chapter_labels(test_titles, level))
               for level in E.LEVELS}
     dirs = dict(m.split("=", 1) for m in a.zoo_model)
-    rows = []
+    rows, best = [], {}
 
     def row(name, accuracy, seconds=""):
+        for level in E.LEVELS:
+            best[level] = max(best.get(level, (0, "")), (accuracy[level], name))
         rows.append(f"| {name} | " + " | ".join(f"{accuracy[level]:.3f}" for level in E.LEVELS) + f" | {seconds} |")
         print(rows[-1], flush=True)
 
     for mode in a.modes:
         spec = registry.get_spec(KJV_IDS[mode])
-        model = zoo.load(dirs.get(mode, spec.id))
         record = saving.read_metrics(dirs[mode]) if mode in dirs else spec.metrics
-        ev = E.kjv_metrics(model)["eval"]
+        ev = record.get("eval", {})  # computed by zoo.eval.documents when the run ended; else here
+        if "kjv_book_accuracy" not in ev:
+            ev = E.kjv_metrics(zoo.load(dirs.get(mode, spec.id)))["eval"]
         seconds = f"{record['training']['seconds']:.0f}"
         row(f"zoo {spec.id}: inferred vectors", {lv: ev[f"kjv_{lv}_accuracy"] for lv in E.LEVELS}, seconds)
         row(f"zoo {spec.id}: mean word vectors", {lv: ev[f"kjv_{lv}_accuracy_mean_words"] for lv in E.LEVELS})
@@ -186,7 +190,8 @@ def kjv_section(a, now, env):
             "chapters inferred too), on the mean of the model's word vectors, or on TF-IDF over the vocabulary; "
             "book: 66 classes in "
             "training, group: 10 (`zoo.data.documents.BOOK_GROUPS`), testament: 2. Seconds: training only.", "",
-            "| features | book | group | testament | train seconds |", "| --- | --- | --- | --- | --- |", *rows, ""]
+            "| features | book | group | testament | train seconds |", "| --- | --- | --- | --- | --- |", *rows, "",
+            "Best: " + "; ".join(f"{level}: {name} ({acc:.3f})" for level, (acc, name) in best.items()) + ".", ""]
 
 
 def lee_section(a, now, env):

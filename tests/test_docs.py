@@ -75,7 +75,8 @@ def test_api_pages_render_the_docstrings(site):
     assert 'id="zoo.registry.ModelSpec"' in _page(site, "api", "registry")
     assert 'id="zoo.capabilities.Generator"' in _page(site, "api", "capabilities")
     for path in registry.FAMILY_PATHS.values():  # "zoo.models.<module>.<Class>"; no import of Keras here
-        _page(site, "api", "models", path.split(".")[2])  # every family module has its page
+        if path.startswith("zoo.models."):  # not the families other tests define in their own modules
+            _page(site, "api", "models", path.split(".")[2])  # every family module has its page
     assert not os.path.exists(os.path.join(site, "hooks"))  # the build scripts are not published
 
 

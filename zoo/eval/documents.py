@@ -24,6 +24,7 @@ A missing evaluation set (gensim not installed) gives no metric and a warning th
 import warnings
 
 import numpy as np
+import scipy.sparse
 
 from zoo.data import documents as D
 from zoo.data.text import CorpusNotAvailableError
@@ -83,12 +84,13 @@ def lee_metrics(model, seeds=SEEDS):
 def classify(train_x, train_y, test_x, test_y):
     """Test accuracy of a multinomial logistic regression (C in `CS` by 3-fold cross-validation on the
     training set, seeded folds; dense features standardized, sparse TF-IDF ones as they are)."""
+    import scipy.sparse
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV, KFold
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    scale = [] if hasattr(train_x, "tocsr") else [StandardScaler()]
+    scale = [] if scipy.sparse.issparse(train_x) else [StandardScaler()]
     clf = GridSearchCV(make_pipeline(*scale, LogisticRegression(max_iter=2000)),
                        {"logisticregression__C": list(CS)}, cv=KFold(3, shuffle=True, random_state=0))
     return float(np.mean(clf.fit(train_x, train_y).predict(test_x) == np.asarray(test_y)))

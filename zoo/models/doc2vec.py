@@ -35,6 +35,7 @@ from zoo.models.word2vec import MAX_VOCAB, MAX_VOCAB_BYTES, STORAGES, Word2Vec, 
 
 MODES = ("dbow", "dm")
 MAX_DOCUMENTS, MAX_INFER_EPOCHS, MAX_TEXTS = 10_000_000, 10_000, 100_000
+INFER_CHUNK = 128  # texts inferred together (of similar lengths): bounds the memory of DM's window sums
 
 
 def build_doc2vec(vocab_size, documents, dim, mode="dbow", window=5, negative=5, shipped="float32", seed=0):
@@ -238,6 +239,14 @@ class Doc2Vec(Word2Vec):
         seed = check_seed(seed)
         epochs = self.infer_epochs if epochs is None else check_int(epochs, "epochs", 1, MAX_INFER_EPOCHS)
         docs = [self.token_ids(t, f"texts[{i}]") for i, t in enumerate(texts)]
+        order = np.argsort([len(ids) for ids in docs], kind="stable")
+        out = np.zeros((len(docs), self.dim), np.float32)
+        for i in range(0, len(docs), INFER_CHUNK):
+            rows = order[i: i + INFER_CHUNK]
+            out[rows] = self._infer([docs[j] for j in rows], seed, epochs)
+        return out
+
+    def _infer(self, docs, seed, epochs):
         keep, prob, alias = self._noise_tables()
         words, contexts = self.vectors(), self._table("context_vectors")
         rngs = [np.random.default_rng([seed, zlib.crc32(ids.tobytes())]) for ids in docs]
