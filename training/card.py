@@ -141,6 +141,9 @@ def _usage(spec):
     if cap.has(spec, cap.Recommender):
         lines += ["model.recommend(user_id, n=10)          # [(movie title, predicted stars), ...]",
                   "model.predict(user_id, movie_id)        # predicted stars"]
+    if cap.has(spec, "embed_documents"):
+        lines += ['model.infer_vector("the cat sat on the mat")             # float32 (dim,)',
+                  'model.most_similar_documents("the cat sat on the mat")   # [(document, cosine), ...]']
     if cap.has(spec, cap.Embedding):
         lines += ['model.most_similar("king", topn=5)      # [(word, cosine), ...]',
                   'model.vector("cat")                     # float32 (dim,)']
@@ -169,14 +172,17 @@ def _evaluation(spec, metrics):
 
 
 # Evaluation sets of models not measured on their training set's test split (model-index).
-EVAL_SETS = {
-    "embed": ("WordSim-353, SimLex-999, Google analogies (gensim's test data)", "word-similarity"),
+EVAL_SETS = {  # the first task a model has names its set: a document model also has word vectors
     "embed_documents": ("Lee corpus, 50 documents with human similarities (gensim's test data)", "lee"),
+    "embed": ("WordSim-353, SimLex-999, Google analogies (gensim's test data)", "word-similarity"),
 }
 
 
 def _eval_dataset(spec):
     """The model-index `dataset` lines: the sets the card's metrics were measured on."""
+    if "embed_documents" in spec.tasks and spec.dataset.startswith("kjv"):
+        return ["          name: KJV Bible, held-out chapters (every fifth of each book)", "          type: kjv",
+                "          split: test"]
     for task, (name, kind) in EVAL_SETS.items():
         if task in spec.tasks:
             return [f"          name: {name}", f"          type: {kind}", "          split: test"]

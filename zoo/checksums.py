@@ -65,6 +65,18 @@ FILES = {
         "metrics.json": "2700fa73204e49bbf97bf5d3235e3742de29ebfb558c32ace59f8bb132c41c7b",
         "model.weights.h5": "2f3dc955137ea693de947717a3a10ac29252ee938dcfb3ee40311dccc2f061d5",
     },
+    "doc2vec-dbow-lee": {
+        "README.md": "18dc5f96e58a16f352cff58b89cbde65d67bdbf79a27715be1dc0cd77b871999",
+        "config.json": "e652ba85f1fe9c4394c27a1eff8121bfb665f66c9cd2af937ee86890ee8da4ee",
+        "metrics.json": "60bee3dd973eccaa4bd07f8772135fb31e29dfa9f50e5c18779ba05629af85e9",
+        "model.weights.h5": "8a21c484544e43e7de7c03b1580f5d0a707743d0541ed60eb8275a6eb045421b",
+    },
+    "doc2vec-dm-lee": {
+        "README.md": "229accfdf62d4d08bad6a6e2b5a3b350ff922a191f1d0fef31fc87aeea2d6079",
+        "config.json": "40e4c9d806811e430a96b011278b43fb170cfcb4be5222dc74c566e247a2bd6d",
+        "metrics.json": "3c3c02d79337ce245fa553fa3efcac7ea2d51a8a026a44716c9b0f980de06b09",
+        "model.weights.h5": "76915c34360bfa3b196f4d9d14701dd265fe7cebce59ff2cb43f0bd0b42cc194",
+    },
     "gan-grid25": {
         "README.md": "bfc3605054844c9d6c98cca92c08a767bc745c8a19c3de614f10a1ab492638f0",
         "config.json": "0c16f6c1bec08684407c663b0b83bcea217ef65db9e909419d01b0d66f082d0f",
@@ -236,6 +248,8 @@ VERSIONS = {
     "dae-mnist": 1,
     "dcgan-mnist": 1,
     "dcgan-stacked-mnist": 1,
+    "doc2vec-dbow-lee": 1,
+    "doc2vec-dm-lee": 1,
     "gan-grid25": 1,
     "gan-ns-grid25": 1,
     "gan-ns-ring8": 1,
