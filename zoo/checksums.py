@@ -65,11 +65,23 @@ FILES = {
         "metrics.json": "2700fa73204e49bbf97bf5d3235e3742de29ebfb558c32ace59f8bb132c41c7b",
         "model.weights.h5": "2f3dc955137ea693de947717a3a10ac29252ee938dcfb3ee40311dccc2f061d5",
     },
+    "doc2vec-dbow-kjv": {
+        "README.md": "6526fc1058ce13587ec2cc5a5cd15ab4a79f041ed7bb2d150069d0d1ff22ae1d",
+        "config.json": "7ce987873dd2ebdb4491f22029ca28c06ec66ab4f4859abf2519d63b0cfbd3b6",
+        "metrics.json": "0227a17b5142ab09e66aa0b4a935f0e73b964805da3d76d9369fcff57adac9b4",
+        "model.weights.h5": "68c113f8b1ac57cd9c9d0ce7d100767298f491091f45daa2dc4adca61be993b2",
+    },
     "doc2vec-dbow-lee": {
         "README.md": "18dc5f96e58a16f352cff58b89cbde65d67bdbf79a27715be1dc0cd77b871999",
         "config.json": "e652ba85f1fe9c4394c27a1eff8121bfb665f66c9cd2af937ee86890ee8da4ee",
         "metrics.json": "60bee3dd973eccaa4bd07f8772135fb31e29dfa9f50e5c18779ba05629af85e9",
         "model.weights.h5": "8a21c484544e43e7de7c03b1580f5d0a707743d0541ed60eb8275a6eb045421b",
+    },
+    "doc2vec-dm-kjv": {
+        "README.md": "8f3f8a54acf5e769a7494ae075895b174abb4928b7de0c934ee9f1483e78abc0",
+        "config.json": "c5e2d18e098ff7002b84b45464291b13e1d1ff8d3ad57b0bae98bb3e58a8bb8b",
+        "metrics.json": "483c6778913fc0770f902de1b1ebc87a516a7d98c578963732ef8b635e5b1ada",
+        "model.weights.h5": "b66c11f5988b10606b08b50d6be98e81ecd7f55f48fab65481a19df3285142cf",
     },
     "doc2vec-dm-lee": {
         "README.md": "229accfdf62d4d08bad6a6e2b5a3b350ff922a191f1d0fef31fc87aeea2d6079",
@@ -248,7 +260,9 @@ VERSIONS = {
     "dae-mnist": 1,
     "dcgan-mnist": 1,
     "dcgan-stacked-mnist": 1,
+    "doc2vec-dbow-kjv": 1,
     "doc2vec-dbow-lee": 1,
+    "doc2vec-dm-kjv": 1,
     "doc2vec-dm-lee": 1,
     "gan-grid25": 1,
     "gan-ns-grid25": 1,
