@@ -255,3 +255,11 @@ def test_presets_match_the_bible_chapters():
     assert len(titles) == 211 and len(set(documents.chapter_labels(titles))) == 47
     assert len(set(documents.chapter_labels(c.titles + titles))) == 66  # every book has its group
     assert set(documents.chapter_labels(c.titles, "group")) == set(documents.BOOK_GROUPS)
+
+
+def test_infer_vector_errors_name_its_argument():
+    model = Doc2Vec(**registry.TINY["Doc2Vec"][next(iter(registry.TINY["Doc2Vec"]))])
+    with pytest.raises(TypeError, match=r"^doc must be a str"):
+        model.infer_vector(123)
+    with pytest.raises(ValueError, match=r"^texts must be a list"):
+        model.infer_vectors("one text")

@@ -232,13 +232,13 @@ class Doc2Vec(Word2Vec):
             self._noise = (c.keep_probability(self.sample), *T.alias_table(c.noise_distribution()))
         return self._noise
 
-    def infer_vectors(self, texts, seed=0, epochs=None):
+    def infer_vectors(self, texts, seed=0, epochs=None, _names=None):
         """float32 (n, dim): `infer_vector` of each of `texts` (a list of str or of token lists)."""
         if isinstance(texts, str) or not isinstance(texts, (list, tuple)) or not texts or len(texts) > MAX_TEXTS:
             raise ValueError(f"texts must be a list of 1 to {MAX_TEXTS:,} texts, got {type(texts).__name__}.")
         seed = check_seed(seed)
         epochs = self.infer_epochs if epochs is None else check_int(epochs, "epochs", 1, MAX_INFER_EPOCHS)
-        docs = [self.token_ids(t, f"texts[{i}]") for i, t in enumerate(texts)]
+        docs = [self.token_ids(t, _names[i] if _names else f"texts[{i}]") for i, t in enumerate(texts)]
         order = np.argsort([len(ids) for ids in docs], kind="stable")
         out = np.zeros((len(docs), self.dim), np.float32)
         for i in range(0, len(docs), INFER_CHUNK):
@@ -291,7 +291,7 @@ class Doc2Vec(Word2Vec):
         """float32 (dim,): the vector of a new document `doc` (str, tokenised like the training text,
         or a list of tokens); words outside the vocabulary are left out. Same doc and seed, same
         vector; `epochs` defaults to `infer_epochs`."""
-        return self.infer_vectors([doc], seed, epochs)[0]
+        return self.infer_vectors([doc], seed, epochs, _names=["doc"])[0]
 
     def titles(self):
         """The training documents' titles (list of str; their indices as str without titles)."""

@@ -26,8 +26,9 @@ _SHI = ("Shi, Chen, Wang, Yeung, Wong, Woo 2015, Convolutional LSTM Network: A M
 _SIMVP = ("Gao, Tan, Wu, Li 2022, SimVP: Simpler yet Better Video Prediction, arXiv:2206.05099; data: Srivastava, "
           "Mansimov, Salakhutdinov 2015, Unsupervised Learning of Video Representations using LSTMs, arXiv:1502.04681")
 _PAPER_MSE = ("Wang et al. 2017 (PredRNN, NeurIPS), Table 1, MSE per frame (summed over the 64x64 pixels) of frames "
-              "11-20 predicted from 1-10 on their 2-digit Moving MNIST test sequences (the published 10,000-sequence "
-              "set): ConvLSTM 103.3, PredRNN 56.8; ours is on the seeded generated test set")
+              "11-20 predicted from 1-10 on their 2-digit Moving MNIST test sequences (whether the published 10,000-sequence "
+              "file or their own generated ones is not checked here): ConvLSTM 103.3, PredRNN 56.8; ours is on the "
+              "seeded generated test set")
 
 # Which design, measured (one thread, TF_NUM_INTRAOP_THREADS=1, on a machine shared with 2-3 other jobs,
 # batch 16, Adam 1e-3). Pure train step on a fixed batch:
