@@ -7,7 +7,8 @@ Protocol: the first n (default 1,000) MNIST test digits, rows 14 to 27 hidden (m
 model's `inpaint(x, mask, seed=0)`; the pinned MNIST feature classifier (`zoo.eval.features`)
 labels the completions, and the table gives its accuracy against the digits' true labels.
 Beside the models: the classifier on the whole digits (the ceiling) and on the visible half
-with the hidden half black (what the visible half alone tells it). A binary model (PixelCNN)
+with the hidden half black (what the visible half alone tells it) or filled from the mean
+training digit (the mean-image fill, the simplest inpainter). A binary model (PixelCNN)
 completes the digits binarized exactly as its likelihood is measured (`binarize`, seed 0); its
 ceiling row is the classifier on those binary digits.
 """
@@ -26,7 +27,6 @@ import zoo  # noqa: E402
 from zoo import capabilities as cap  # noqa: E402
 from zoo import data, registry  # noqa: E402
 from zoo.eval import features  # noqa: E402
-from zoo.models.pixelcnn import binarize  # noqa: E402
 
 OUT = os.path.join(ROOT, "benchmarks", "inpainting.md")
 HIDDEN_FROM = 14  # rows HIDDEN_FROM.. are hidden: the lower half
@@ -52,14 +52,17 @@ def main(argv=None):
     mask = np.ones((28, 28, 1), np.float32)
     mask[HIDDEN_FROM:] = 0
     clf = features.feature_network("mnist")
-    xb = binarize(x)
+    xb = data.binarize(x, seed=0)
+    mean = data.arrays("mnist", "train")[0].mean(axis=0)  # the mean training digit
     rows = [("whole digits (ceiling)", "", accuracy(clf, x, y), ""),
             ("whole digits, binarized (binary models' ceiling)", "", accuracy(clf, xb, y), ""),
             ("visible half, hidden half black", "", accuracy(clf, x * mask, y), ""),
+            ("visible half, hidden half of the mean training digit", "mean-image fill",
+             accuracy(clf, x * mask + mean * (1 - mask), y), ""),
             ("visible half, binarized, hidden half black", "", accuracy(clf, xb * mask, y), "")]
     for model_id in args.models or inpainters():
         model = zoo.load(model_id)
-        binary = getattr(model, "binary_data", False)
+        binary = model.binary_data
         start = time.perf_counter()
         filled = model.inpaint(xb if binary else x, mask, seed=0)
         seconds = time.perf_counter() - start

@@ -39,7 +39,7 @@ def region_mask(region, shape):
 def binary_input(model, x, seed):
     """A binary model (PixelCNN) conditions on 0 / 1 pixels: grey inputs are binarized with the
     seed (each pixel is 1 with its grey level as probability), as in training."""
-    if not getattr(model, "binary_data", False):
+    if not model.binary_data:
         return x
     return (np.random.default_rng(seed).random(x.shape) < x).astype(np.float32)
 

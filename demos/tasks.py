@@ -191,9 +191,11 @@ def recommend_tab(tab):
         with gr.Column(scale=2):
             with gr.Row():
                 rated = gr.Dataframe(headers=["Their top-rated movies", "stars"], label="Rated by the user",
-                                     interactive=False, elem_id="rated-output")
+                                     interactive=False, elem_id="rated-output", wrap=True,
+                                     column_widths=["78%", "22%"])
                 recs = gr.Dataframe(headers=["Recommended movies", "predicted stars"], label="Recommended",
-                                    interactive=False, elem_id="recommend-output")
+                                    interactive=False, elem_id="recommend-output", wrap=True,
+                                    column_widths=["78%", "22%"])
 
     def run(model_id, user_id, n):
         user_id = check_int(user_id, "User id", 0, MAX_SEED)
@@ -232,13 +234,14 @@ def words_tab(tab):
         with gr.Column():
             word = gr.Textbox("king", label="Word")
             n = gr.Number(10, label=f"Neighbours (1 to {MAX_NEIGHBOURS})", precision=0)
-            go = gr.Button("Nearest words", variant="primary")
-            near = gr.Dataframe(headers=["word", "cosine"], label="Nearest words")
+            go = gr.Button("Nearest words", variant="primary", elem_id="nearest-button")
+            near = gr.Dataframe(headers=["word", "cosine"], label="Nearest words", elem_id="nearest-output")
         neighbourhood = gr.Image(label="The word and its neighbours (2-D PCA)", type="numpy")
     with gr.Row():
         a, b, c = (gr.Textbox(v, label=k) for k, v in (("a", "man"), ("b", "king"), ("c", "woman")))
-    go_analogy = gr.Button("a is to b as c is to ...", variant="primary")
-    answers = gr.Dataframe(headers=["word", "cosine"], label="Answers (nearest to b − a + c)")
+    go_analogy = gr.Button("a is to b as c is to ...", variant="primary", elem_id="analogy-button")
+    answers = gr.Dataframe(headers=["word", "cosine"], label="Answers (nearest to b − a + c)",
+                           elem_id="analogy-output")
 
     def run_near(model_id, w, k):
         k = check_int(k, "Neighbours", 1, MAX_NEIGHBOURS)

@@ -298,8 +298,8 @@ class ImageOutput(gr.Image):
 
     is_template = True  # rendered by the frontend's Image component
 
-    def __init__(self, label="Image", **kwargs):
-        super().__init__(label=label, format="png", interactive=False, **kwargs)
+    def __init__(self, label="Image", format="png", **kwargs):
+        super().__init__(label=label, format=format, interactive=False, **kwargs)
 
     def get_config(self, cls=None):
         # See ImageInput.get_config.
@@ -312,16 +312,20 @@ class ImageOutput(gr.Image):
             value = PIL.Image.fromarray(value)
         buf = io.BytesIO()
         value.save(buf, format="PNG")
-        data = buf.getvalue()
+        return self.store(buf.getvalue(), "image.png")
+
+    def store(self, data, name):
+        """The file `name` holding the bytes `data` in Gradio's cache, under their hash, written
+        to a temporary name and renamed (atomic)."""
         folder = os.path.join(self.GRADIO_CACHE, hashlib.sha256(data).hexdigest())
         os.makedirs(folder, exist_ok=True)
-        path = os.path.join(folder, "image.png")
+        path = os.path.join(folder, name)
         if not os.path.exists(path):
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(tmp, path)
-        return ImageData(path=path, orig_name="image.png")
+        return ImageData(path=path, orig_name=name)
 
 
 def picture(samples, ncols=None):

@@ -141,3 +141,120 @@ def test_hide_the_lower_half_of_a_digit_and_complete_it(page):
     for k in range(4):
         completion = row[2:30, 62 + 30 * k: 90 + 30 * k].astype(int)
         assert np.abs(completion[:14] - digit[:14]).max() <= 1, "the visible half is kept"
+
+
+def tab_of(page, button_id):
+    """The tab panel that holds `button_id`."""
+    return page.locator(f"#{button_id}").locator("xpath=ancestor::div[contains(@class, 'tabitem')][last()]")
+
+
+def choose_model(page, button_id, model_id):
+    tab_of(page, button_id).locator(".model-choice input").first.click()
+    page.get_by_role("option", name=model_id, exact=True).click()
+
+
+def table_rows(page, elem_id, n):
+    """The first column and the numbers of the other columns of a Dataframe's n body rows,
+    once it shows n rows."""
+    rows = page.locator(f"#{elem_id} [role=row]:not([aria-rowindex='1'])")  # Gradio's virtual table
+    playwright_api.expect(rows).to_have_count(n, timeout=TIMEOUT_MS)
+    cells = [[c.strip() for c in rows.nth(i).locator("[role=gridcell]").all_inner_texts()] for i in range(n)]
+    return [(r[0], *(float(v) for v in r[1:])) for r in cells]
+
+
+WORDS_MODEL = "word2vec-sg-gcide"
+
+
+def test_nearest_words_and_an_analogy_are_the_models_own(page):
+    page.get_by_role("tab", name="Words").click()
+    choose_model(page, "nearest-button", WORDS_MODEL)
+    tab = tab_of(page, "nearest-button")
+    tab.get_by_label("Word", exact=True).fill("river")
+    tab.get_by_label("Neighbours (1 to 30)").fill("5")
+    page.locator("#nearest-button").click()
+    shown = table_rows(page, "nearest-output", 5)
+    model = get_model(WORDS_MODEL)
+    expected = model.most_similar("river", topn=5)
+    assert [w for w, _ in shown] == [w for w, _ in expected]
+    assert np.allclose([s for _, s in shown], [s for _, s in expected], atol=1e-3)
+    page.locator("#analogy-button").click()  # the defaults: man : king :: woman : ?
+    answers = table_rows(page, "analogy-output", 5)
+    assert [w for w, _ in answers] == [w for w, _ in model.analogy("man", "king", "woman", topn=5)]
+    shot(page, "words.png")
+    tab.get_by_label("Word", exact=True).fill("qwzxv")
+    page.locator("#nearest-button").click()
+    playwright_api.expect(page.locator(".toast-body").first).to_contain_text("qwzxv")
+
+
+RECOMMEND_MODEL = "nmf-movielens"
+
+
+def test_recommend_movies_for_a_user(page):
+    page.get_by_role("tab", name="Recommend").click()
+    choose_model(page, "recommend-button", RECOMMEND_MODEL)
+    tab = tab_of(page, "recommend-button")
+    tab.get_by_label("User id (MovieLens: 1 to 671)").fill("4")
+    page.locator("#recommend-button").click()
+    shown = table_rows(page, "recommend-output", 10)
+    expected = get_model(RECOMMEND_MODEL).recommend(4, n=10)
+    assert [t for t, _ in shown] == [t for t, _ in expected]
+    assert np.allclose([s for _, s in shown], [s for _, s in expected], atol=0.01)
+    assert all(0.5 <= s <= 5.0 for _, s in shown)
+    rated = table_rows(page, "rated-output", 10)
+    assert [s for _, s in rated] == sorted((s for _, s in rated), reverse=True)
+    shot(page, "recommend.png")
+
+
+# ----------------------------------------------------------------------------- Predict the future (video)
+def _video_app_args():
+    """(pretrained, ids) of the Moving MNIST predictors: the published ones, else (until weights are
+    published) every catalog one, untrained."""
+    import zoo
+    from demos.predict import takes_moving_mnist
+
+    for pretrained in (True, None):
+        ids = [i for i in zoo.list_models(task="predict_frames", pretrained=pretrained)
+               if takes_moving_mnist(zoo.registry.get_spec(i))]
+        if ids:
+            return bool(pretrained), ids
+    pytest.fail("no catalog model predicts Moving MNIST frames")
+
+
+def test_predict_the_future_plays_a_gif_and_lists_the_errors(browser):
+    from demos.predict import SCALE, panel_box
+
+    pretrained, ids = _video_app_args()
+    model_id = "convnet-moving-mnist" if "convnet-moving-mnist" in ids else ids[0]
+    app = build_app(pretrained=pretrained, models=ids)
+    _, local_url, _ = launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True)
+    page = browser.new_page()
+    try:
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(local_url)
+        page.get_by_role("tab", name="Predict the future").click()
+        page.locator(".model-choice input").first.click()
+        page.get_by_role("option", name=model_id, exact=True).click()
+        page.get_by_label("Moving MNIST test sequence (0 to 9,999)").fill("3")
+        page.locator("#predict-button").click()
+        rows = page.locator("#predict-table .virtual-row")  # the Dataframe's body rows
+        playwright_api.expect(rows).to_have_count(11, timeout=TIMEOUT_MS)
+        first = [c.strip() for c in page.locator('#predict-table .virtual-row [data-col="0"]').all_inner_texts()]
+        assert first == [str(t) for t in range(11, 21)] + ["mean"]
+        black = [float(c) for c in page.locator('#predict-table .virtual-row [data-col="3"]').all_inner_texts()]
+        assert all(b > 0 for b in black), "the all-black baseline's error is the ink of the true frames"
+        img = page.locator("#predict-gif img")
+        playwright_api.expect(img).to_have_attribute("src", re.compile(r"\.gif"), timeout=TIMEOUT_MS)
+        page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
+        gif = PIL.Image.open(io.BytesIO(page.request.get(img.get_attribute("src")).body()))
+        assert gif.format == "GIF" and gif.n_frames == 20
+        strip = shown_png(page, "#predict-strip")
+        shot(page, "predict-the-future.png")
+        assert strip.shape == (3 * 66 + 2, 10 * 66 + 2)
+        gif.seek(9)  # the last input frame: both panels show it, as the strip's 10th frame
+        left, top, right, bottom = panel_box(0)
+        shown = np.asarray(gif.convert("L"))[top + SCALE // 2: bottom: SCALE, left + SCALE // 2: right: SCALE]
+        assert np.abs(shown.astype(int) - strip[2:66, 9 * 66 + 2: 9 * 66 + 66]).max() <= 1
+        assert shown.max() > 200, "a digit is visible"
+    finally:
+        page.close()
+        app.close()

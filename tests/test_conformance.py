@@ -101,9 +101,10 @@ def data(model, n=N, seed=0):
 
 
 def labels(model, n=N, seed=0):
-    """Integer labels for classifiers, ratings in [1, 5] for recommenders, else None."""
+    """Integer labels for classifiers and class-conditional models, ratings in [1, 5] for
+    recommenders, else None."""
     rng = np.random.default_rng(seed + 1)
-    if cap.has(model, cap.Classifier):
+    if cap.has(model, cap.Classifier) or cap.has(model, cap.Conditional):
         return rng.integers(0, 2, n)
     if cap.has(model, cap.Recommender):
         return rng.uniform(1.0, 5.0, n).astype(np.float32)

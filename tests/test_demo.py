@@ -346,3 +346,104 @@ def test_helpers_pick_what_to_do_from_capabilities():
         widgets.encode(clf, x)
     with pytest.raises(gr.Error, match="no prior over codes"):
         widgets.codes_of_seeds(clf, [0, 1])
+
+
+# ----------------------------------------------------------------------------- Predict the future (video)
+from demos import predict as predict_tab  # noqa: E402
+from zoo.data import moving_mnist  # noqa: E402
+
+
+def _video_models(pretrained):
+    return [i for i in zoo.list_models(task="predict_frames", pretrained=True if pretrained else None)
+            if predict_tab.takes_moving_mnist(zoo.registry.get_spec(i))]
+
+
+# Until a video predictor's weights are published, the tab runs on untrained models (pretrained=False).
+VIDEO_PRETRAINED = bool(_video_models(True))
+VIDEO_MODELS = _video_models(VIDEO_PRETRAINED)
+VIDEO_MODEL = "convnet-moving-mnist" if "convnet-moving-mnist" in VIDEO_MODELS else (VIDEO_MODELS or [None])[0]
+
+
+@pytest.fixture(scope="module")
+def video_client(tmp_path_factory):
+    assert VIDEO_MODEL, "no catalog model predicts Moving MNIST frames"
+    app = build_app(pretrained=VIDEO_PRETRAINED, models=VIDEO_MODELS)
+    _, local_url, _ = launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True)
+    yield Client(local_url, verbose=False, download_files=str(tmp_path_factory.mktemp("video")))
+    app.close()
+
+
+def gif_frames(path):
+    """Every frame of a GIF as uint8 greys (n, H, W)."""
+    with PIL.Image.open(path) as im:
+        assert im.format == "GIF"
+        frames = []
+        for k in range(im.n_frames):
+            im.seek(k)
+            frames.append(np.asarray(im.convert("L")))
+    return np.stack(frames)
+
+
+def panel(frame, k):
+    """Panel k (0 left, 1 right) of a GIF frame, back at 64x64 (the centre pixel of each block)."""
+    left, top, right, bottom = predict_tab.panel_box(k)
+    s = predict_tab.SCALE
+    return frame[top + s // 2: bottom: s, left + s // 2: right: s].astype(int)
+
+
+def test_predict_future_shows_inputs_then_prediction_beside_truth(video_client):
+    gif, still, table = video_client.predict(VIDEO_MODEL, 3, api_name="/predict_future")
+    clip = moving_mnist.test_set().take([3])[0][..., None].astype(np.float32) / 255
+    pred = get_model(VIDEO_MODEL, VIDEO_PRETRAINED).predict_frames(clip[None, :10], steps=10)[0]
+    frames = gif_frames(gif)
+    assert frames.shape[0] == 20  # 10 input frames, then 10 predicted beside the true ones
+    for t in (0, 9):
+        assert np.abs(panel(frames[t], 0) - to_uint8(clip[t:t + 1])[0]).max() <= 1
+        assert np.array_equal(panel(frames[t], 0), panel(frames[t], 1))
+    for t in (0, 9):
+        assert np.abs(panel(frames[10 + t], 0) - to_uint8(pred[t:t + 1])[0]).max() <= 1
+        assert np.abs(panel(frames[10 + t], 1) - to_uint8(clip[10 + t:11 + t])[0]).max() <= 1
+    strip = read(still)
+    assert strip.shape == (3 * 66 + 2, 10 * 66 + 2)
+    rows = tiles(strip, 30, ncols=10, side=64).astype(int)
+    assert np.abs(rows - to_uint8(np.concatenate([clip, pred]))).max() <= 1
+    assert table["headers"] == predict_tab.TABLE_HEADERS
+    body = table["data"]
+    assert [r[0] for r in body] == [str(t) for t in range(11, 21)] + ["mean"]
+    truth = clip[10:].astype(np.float64)
+    expected = np.stack([((pred - truth) ** 2).sum((1, 2, 3)), ((clip[9:10] - truth) ** 2).sum((1, 2, 3)),
+                         (truth ** 2).sum((1, 2, 3))], axis=1)
+    shown = np.array([r[1:] for r in body], np.float64)
+    assert np.allclose(shown[:10], expected, atol=0.06) and np.allclose(shown[10], expected.mean(0), atol=0.06)
+    if VIDEO_PRETRAINED:  # a trained predictor beats copying the last frame (by ~2.5x on average)
+        assert shown[10, 0] < shown[10, 1]
+
+
+def test_predict_future_same_seed_same_clip(video_client):
+    first = video_client.predict(VIDEO_MODEL, 5, api_name="/predict_future_seed")
+    again = video_client.predict(VIDEO_MODEL, 5, api_name="/predict_future_seed")
+    other = video_client.predict(VIDEO_MODEL, 6, api_name="/predict_future_seed")
+    a, b, c = (gif_frames(r[0]) for r in (first, again, other))
+    assert np.array_equal(a, b) and first[2] == again[2]
+    assert a.shape == c.shape and not np.array_equal(a, c)
+    clip = moving_mnist.Sequences("test", 1, 5).take([0])[0]  # MNIST test digits on the seed's paths
+    assert np.abs(panel(a[0], 0) - clip[0]).max() <= 1
+    assert np.abs(panel(a[19], 1) - clip[19]).max() <= 1
+
+
+@pytest.mark.parametrize("endpoint,args,message", [
+    ("/predict_future", (10_000,), "Test sequence must be a whole number from 0 to 9,999, got 10,000"),
+    ("/predict_future", (-1,), "Test sequence must be a whole number from 0 to 9,999"),
+    ("/predict_future", (None,), "the field is empty"),
+    ("/predict_future_seed", (-3,), "Seed must be a whole number from 0 to 2,147,483,647"),
+    ("/predict_future_seed", (2**31,), "Seed must be a whole number from 0"),
+])
+def test_predict_future_bad_input_gives_a_message(video_client, endpoint, args, message):
+    with pytest.raises(AppError) as err:
+        video_client.predict(VIDEO_MODEL, *args, api_name=endpoint)
+    assert message in str(err.value) and GENERIC not in str(err.value)
+
+
+def test_predict_future_refuses_models_it_does_not_offer(video_client):
+    with pytest.raises(AppError, match="not in the list of choices"):
+        video_client.predict("dcgan-mnist", 0, api_name="/predict_future")

@@ -428,3 +428,17 @@ def test_card_figures_write_into_the_given_folder_atomically(tmp_path, monkeypat
     # The figures drawn before the failure were not published: the old set stays whole.
     assert sorted(os.listdir(folder)) == names
     assert all((folder / n).read_bytes() == before[n] for n in names)
+
+
+def test_binary_models_are_compared_with_binarized_real_images():
+    x, y = features.real_images("test", 50)
+    xb, yb = features.real_images("test", 50, binary=True)
+    assert set(np.unique(xb)) <= {0.0, 1.0} and np.array_equal(y, yb)
+    assert np.array_equal(xb, data.binarize(x, seed=0))
+    # The first n images binarize the same whatever n (the test NLL's protocol).
+    assert np.array_equal(features.real_images("test", 20, binary=True)[0], xb[:20])
+    # Bright pixels are mostly on, dark ones mostly off: a binarization, not noise.
+    assert xb[x > 0.9].mean() > 0.85 and xb[x < 0.1].mean() < 0.15
+    from zoo.models.pixelcnn import PixelCNN
+
+    assert PixelCNN.binary_data and not GAN.binary_data

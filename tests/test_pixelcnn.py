@@ -7,6 +7,7 @@ import keras
 import tensorflow as tf
 
 import zoo
+import pixel_models
 from zoo import capabilities as cap
 from zoo import registry
 from zoo.layers import GatedPixelCNNBlock, MaskedConv2D, causal_mask
@@ -16,28 +17,7 @@ TINY = registry.TINY["PixelCNN"]
 
 
 def tiny_model(preset="tiny", seed=0, **overrides):
-    keras.utils.set_random_seed(seed)
-    model = PixelCNN(**{**TINY[preset], **overrides})
-    model.compile()
-    return model
-
-
-def all_binary_images(h, w):
-    bits = (np.arange(2 ** (h * w))[:, None] >> np.arange(h * w)) & 1
-    return bits.reshape(-1, h, w, 1).astype(np.float32)
-
-
-def input_gradient(model, i, j, n=8):
-    """sum over n random grey inputs of |d logit(i, j) / d x|, (H, W)."""
-    x = tf.constant(np.random.default_rng(0).uniform(size=(n, *model.data_shape)).astype(np.float32))
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        out = tf.reduce_sum(model.network(x)[:, i, j, 0])
-    return np.abs(tape.gradient(out, x).numpy()).sum(axis=(0, 3))
-
-
-def logits_of(model, x):
-    return model.network(tf.constant(x)).numpy().astype(np.float64)
+    return pixel_models.tiny_model("PixelCNN", preset, seed, **overrides)
 
 
 def test_family_declares_its_capabilities():
@@ -55,7 +35,7 @@ def test_masks_are_causal_without_blind_spot(preset):
     reach = model.receptive_field
     order = np.arange(h * w).reshape(h, w)
     for i, j in [(0, 0), (0, 5), (3, 0), (4, 3), (5, 6), (h - 1, w - 1)]:
-        g = input_gradient(model, i, j)
+        g = pixel_models.input_gradient(model, i, j)
         k = i * w + j
         assert np.all(g[order >= k] == 0), f"logit ({i}, {j}) sees itself or a later pixel"
         if k:
@@ -113,10 +93,11 @@ def test_gated_block_halves_compose_to_call():
     np.testing.assert_allclose(block.horizontal(h, link), h2, rtol=1e-6)
 
 
-def test_log_likelihood_is_minus_the_cross_entropy_of_the_logits():
-    model = tiny_model()
+@pytest.mark.parametrize("family", ["PixelCNN", "PixelRNN"])  # the sampler and likelihood they share
+def test_log_likelihood_is_minus_the_cross_entropy_of_the_logits(family):
+    model = pixel_models.tiny_model(family)
     x = binarize(np.random.default_rng(1).uniform(size=(6, 8, 8, 1)))
-    p = 1.0 / (1.0 + np.exp(-logits_of(model, x)))
+    p = 1.0 / (1.0 + np.exp(-pixel_models.logits_of(model, x)))
     ref = (x * np.log(p) + (1 - x) * np.log(1 - p)).sum(axis=(1, 2, 3))
     ll = model.log_likelihood(x)
     assert ll.dtype == np.float64 and ll.shape == (6,)
@@ -130,13 +111,14 @@ def test_probabilities_of_all_binary_images_sum_to_one(shape, precision):
     keras.utils.set_random_seed(3)
     model = PixelCNN(input_shape=[*shape, 1], filters=4, num_layers=2, kernel_size=3, first_kernel=3,
                      head_units=4, precision=precision)
-    ll = model.log_likelihood(all_binary_images(*shape), batch_size=8192)
+    ll = model.log_likelihood(pixel_models.all_binary_images(*shape), batch_size=8192)
     top = ll.max()
     assert abs(top + np.log(np.exp(ll - top).sum())) < 1e-6
 
 
-def test_generate_is_binary_seeded_and_prefix_stable():
-    model = tiny_model()
+@pytest.mark.parametrize("family", ["PixelCNN", "PixelRNN"])  # the sampler and likelihood they share
+def test_generate_is_binary_seeded_and_prefix_stable(family):
+    model = pixel_models.tiny_model(family)
     x = model.generate(6, seed=3)
     assert x.shape == (6, 8, 8, 1) and x.dtype == np.float32 and set(np.unique(x)) <= {0.0, 1.0}
     np.testing.assert_array_equal(model.generate(6, seed=3), x)
@@ -154,12 +136,13 @@ def test_sampler_draws_from_the_network():
         model = tiny_model(preset, seed=1)
         u = model.sample_codes(16, seed=0)
         x = model.decode(u)
-        p = 1.0 / (1.0 + np.exp(-logits_of(model, x)))
+        p = 1.0 / (1.0 + np.exp(-pixel_models.logits_of(model, x)))
         np.testing.assert_array_equal(x, (u.reshape(x.shape) < p).astype(np.float32))
 
 
-def test_inpaint_keeps_known_pixels_and_samples_the_rest_from_the_model():
-    model = tiny_model()
+@pytest.mark.parametrize("family", ["PixelCNN", "PixelRNN"])  # the sampler and likelihood they share
+def test_inpaint_keeps_known_pixels_and_samples_the_rest_from_the_model(family):
+    model = pixel_models.tiny_model(family)
     x = model.generate(5, seed=0)
     mask = np.ones((8, 8), np.float32)
     mask[4:] = 0
@@ -172,7 +155,7 @@ def test_inpaint_keeps_known_pixels_and_samples_the_rest_from_the_model():
     assert not np.array_equal(model.inpaint(x, mask, seed=8), out)
     # the unknown pixels are u < p(x_ij | everything before), known pixels above/left included
     u = model.sample_codes(5, seed=7).reshape(x.shape)
-    p = 1.0 / (1.0 + np.exp(-logits_of(model, out)))
+    p = 1.0 / (1.0 + np.exp(-pixel_models.logits_of(model, out)))
     np.testing.assert_array_equal(out[~known], (u < p)[~known].astype(np.float32))
     # per-image masks, boolean masks, and nothing known == generate
     np.testing.assert_array_equal(model.inpaint(x, np.broadcast_to(known, x.shape), seed=7), out)

@@ -70,13 +70,15 @@ def has_figures(spec):
 def _figures(spec, folder):
     """Card sections with figures drawn from the installed model into `folder` ([] when its
     capabilities and dataset have none, or it is not installed)."""
-    from zoo.eval import reconstruction
+    from zoo.eval import critic, reconstruction
 
     out = reconstruction.card_figures(spec.id, folder) if has_figures(spec) else []
     if cap.has(spec, cap.Recommender):  # Lee & Seung's "parts of objects" beside PCA's components
         from zoo.eval import recommend
 
         out += recommend.mnist_parts_figure(folder)
+    if critic.is_critic_spec(spec) and spec.weights:  # what clipping does to the critic's weights
+        out += critic.card_figures(spec, folder)
     return out
 
 
@@ -135,7 +137,7 @@ def _usage(spec):
     if cap.has(spec, cap.Classifier):
         lines.append("labels = model.predict_labels(x)        # (n,) class ids")
     if cap.has(spec, cap.Likelihood):
-        lines.append("nats = -model.log_likelihood((x > 0.5).astype('float32'))   # per image")
+        lines.append("nats = -model.log_likelihood(zoo.data.binarize(x, seed=0))   # per image, binarized as in its test NLL")
     if cap.has(spec, cap.Inpainter):
         lines.append("filled = model.inpaint(x[:4], mask, seed=0)   # mask == 0 where pixels are unknown")
     if cap.has(spec, cap.Recommender):

@@ -3,6 +3,7 @@
     python -m training.train dcgan-mnist                  # train into runs/dcgan-mnist/
     python -m training.train dcgan-mnist --install        # ... then install it if it is at least as good
     python -m training.train dcgan-mnist --epochs 1 --max-steps 50 --out /tmp/try   # a smoke run
+    python -m training.train dcgan-mnist --strategy mirrored            # on all local GPUs
 
 Training never touches the shipped weights: the run folder (default ``runs/<id>``, or
 ``--out``) holds ``checkpoint/`` (resumed automatically when the command is run again; the
@@ -23,6 +24,12 @@ and swaps it in whole, re-pins every file's sha256 in ``zoo/checksums.py``, bump
 version and appends an entry to ``zoo/pretrained/CHANGELOG.md``. ``--no-install`` is
 accepted for old scripts and does nothing: not installing is the default.
 
+``--strategy mirrored`` trains on all local GPUs (``--devices N``: the CPU split into N logical
+devices, to try it out), ``--strategy multiworker`` on the workers of the ``TF_CONFIG`` cluster
+(every worker runs the same command; the chief, or worker 0, writes the run folder, the other
+workers their checkpoints under ``<run>/workers/``). The recipe's batch is the global batch, split
+evenly across the replicas, so a step is the one-device step (docs/distribute.md).
+
 ``--card-only`` rewrites the card of the installed weights (and redraws its images);
 ``--evaluate-only`` evaluates them again and rewrites metrics.json and the card. Both re-pin
 the id's files. Exit status: 0 on success, 1 on an error or a refused install, 2 on bad options.
@@ -30,6 +37,7 @@ the id's files. Exit status: 0 on success, 1 on an error or a refused install, 2
 
 import argparse
 import ast
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -45,7 +53,7 @@ import numpy as np
 
 import zoo
 from zoo import capabilities as cap
-from zoo import data, hub, registry, saving, viz
+from zoo import data, distribute, hub, registry, saving, viz
 from training import callbacks as cb
 from training import curves
 from training.card import CHANGELOG, has_figures, write_card
@@ -563,9 +571,33 @@ def _finished(run_dir, epochs, steps):
     return metrics if metrics.get("training", {}).get("epochs") == epochs else None
 
 
-def train(model_id, epochs=None, out=None, install_weights=False, force=False, max_steps=None, verbose=True):
+def _hardware(strategy, name):
+    """What a run trained on, for metrics.json and the card: "CPU" on one device, else the replicas."""
+    if name == "none":
+        return "CPU"
+    kinds = sorted({d.split("device:")[-1].split(":")[0] for d in strategy.extended.worker_devices})
+    n = strategy.num_replicas_in_sync
+    return f"{n} replica{'s' if n != 1 else ''} ({name}, {'/'.join(kinds)})"
+
+
+def _shard_by_data(per_epoch):
+    """`per_epoch` whose datasets each worker shards by element: every worker builds the same
+    batches and keeps its replicas' part of each global batch (the data are not files to split)."""
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return lambda epoch: per_epoch(epoch).with_options(options)
+
+
+def train(model_id, epochs=None, out=None, install_weights=False, force=False, max_steps=None, verbose=True,
+          strategy="none", devices=None):
     """Train `model_id` from its recipe into its run folder; install only if `install_weights`.
 
+    `strategy` ("none", "mirrored", "multiworker") and `devices` choose the replicas
+    (`zoo.distribute.strategy`); the recipe's batch is the global batch, split evenly across
+    them. In a multi-worker run only the chief evaluates, saves the run's model and installs;
+    another worker keeps its checkpoints and model in ``<run>/workers/<type>-<index>``.
     Returns the metrics dict (the run's metrics.json).
     """
     spec = registry.get_spec(model_id)
@@ -573,15 +605,27 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
         raise TrainError(f"{model_id} is trained by its own experiment: python -m {spec.trainer}")
     if spec.recipe is None:
         raise TrainError(f"{model_id!r} has no training recipe (ModelSpec.recipe in its presets module).")
+    try:  # first: the CPU can only be split before TensorFlow's first operation
+        dist = distribute.strategy(strategy, devices)
+        cluster = distribute.read_tf_config() if strategy == "multiworker" else None
+    except distribute.DistributeError as e:
+        raise TrainError(str(e)) from None
     recipe = dataclasses.replace(spec.recipe, epochs=epochs or spec.recipe.epochs)  # describe() says what ran
-    epochs = recipe.epochs
+    epochs, replicas, chief = recipe.epochs, dist.num_replicas_in_sync, distribute.is_chief(cluster)
+    if recipe.batch_size % replicas:
+        raise TrainError(f"The recipe's batch of {recipe.batch_size} examples is the global batch; it does not split "
+                         f"evenly over {replicas} replicas. Train on a number of devices that divides it.")
     run_dir = os.path.abspath(out or os.path.join("runs", model_id))
     pretrained = os.path.abspath(registry.PRETRAINED_DIR)
     if os.path.commonpath([run_dir, pretrained]) == pretrained:
         raise TrainError(f"--out {run_dir} is inside {pretrained}: runs go elsewhere, --install puts them there.")
+    if not chief:  # same steps, own checkpoints: a resumed worker restarts where the chief does
+        run_dir = os.path.join(run_dir, "workers", f"{cluster['task']['type']}-{cluster['task']['index']}")
     keras.utils.set_random_seed(recipe.seed)
     k = int(spec.config.get("n_critic", 1))  # a GAN fit step takes K critic batches
     per_epoch, steps = epoch_data(spec, recipe, k, max_steps)
+    if strategy == "multiworker":
+        per_epoch = _shard_by_data(per_epoch)
     os.makedirs(run_dir, exist_ok=True)
     model_dir = os.path.join(run_dir, "model")
     metrics = _finished(run_dir, epochs, steps)
@@ -589,9 +633,13 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
         print(f"{run_dir} is a finished run ({epochs} epochs): nothing to train; its model and metrics are kept "
               "(another --out or a larger --epochs trains again).", flush=True)
     else:
-        model = zoo.load(model_id, pretrained=False)
-        print(f"Training {model_id}: {recipe.describe()}, K={k}, {steps} steps per epoch; run folder {run_dir}",
-              flush=True)
+        # weights, optimizers, seed generators and trackers made in the scope: one copy per replica
+        with dist.scope() if strategy != "none" else contextlib.nullcontext():
+            model = zoo.load(model_id, pretrained=False)
+        split = (f"; {_hardware(dist, strategy)}, {recipe.batch_size * k // replicas} examples each per step"
+                 if strategy != "none" else "")
+        print(f"Training {model_id}: {recipe.describe()}, K={k}, {steps} steps per epoch{split}; run folder "
+              f"{run_dir}", flush=True)
         t0 = time.time()
         probe = curves.mode_probe(spec.dataset) if cap.has(spec, cap.Generator) else None
         logs = fit_with_checkpoints(model, per_epoch, epochs, run_dir, recipe, verbose, modes=probe, steps=steps)
@@ -605,17 +653,23 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
                 "seconds_this_run": round(seconds, 1),
                 # all runs of this folder, resumes included (this run alone when unrecorded)
                 "seconds": training_seconds(run_dir) or round(seconds, 1),
-                "hardware": "CPU",
+                "hardware": _hardware(dist, strategy),
                 **({"max_steps": max_steps} if max_steps else {}),
             },
-            **evaluate(model, spec, recipe),
+            **(evaluate(model, spec, recipe) if chief else {}),
         }
         hub.save_pretrained(model, model_dir, metrics=metrics, model_id=model_id)
+        if not chief:
+            print(f"This worker's copy of the model is in {model_dir}; the chief writes the run's results.",
+                  flush=True)
+            return metrics
         if cap.has(model, cap.Generator):
             _save_samples(model, spec, recipe, run_dir)
         curves.plot(run_dir, os.path.join(run_dir, "curves.png"), title=model_id)
         _write_json(os.path.join(run_dir, "metrics.json"), metrics)
         print(json.dumps(metrics, indent=2))
+    if not chief:
+        return metrics
     samples, curve_png = (os.path.join(run_dir, n) for n in ("samples.png", "curves.png"))
     if install_weights:
         install(model_id, model_dir, samples=samples if os.path.exists(samples) else None,
@@ -645,6 +699,9 @@ def _hand_off(a, spec):
     import importlib
 
     module = spec.trainer
+    if a.strategy != "none":
+        print(f"error: {a.model_id} is trained by `python -m {module}`, which has no --strategy.", file=sys.stderr)
+        return 2
     if a.epochs or a.max_steps:
         print(f"error: {a.model_id} is trained by `python -m {module}`, which has no --epochs / "
               f"--max-steps; see `python -m {module} --help` (e.g. --steps for a smoke run).", file=sys.stderr)
@@ -674,6 +731,13 @@ def main(argv=None):
                       help="rewrite the model card (and redraw its samples) from the installed weights")
     only.add_argument("--evaluate-only", action="store_true",
                       help="evaluate the installed weights again, update metrics.json and the card")
+    p.add_argument("--strategy", choices=distribute.STRATEGIES, default="none",
+                   help="none: one device (default); mirrored: all local GPUs, or the CPU split by --devices; "
+                        "multiworker: the workers of the TF_CONFIG cluster (run the same command on each). The "
+                        "recipe's batch is the global batch, split evenly across the replicas")
+    p.add_argument("--devices", type=positive_int,
+                   help="with --strategy mirrored: split the CPU into N logical devices and train on them (to try "
+                        "multi-device training without GPUs)")
     p.add_argument("--quiet", action="store_true",
                    help="no per-step progress lines and no progress bars (results and errors are still printed)")
     a = p.parse_args(argv)
@@ -685,7 +749,10 @@ def main(argv=None):
         p.error("--force only applies with --install")
     if a.install and a.no_install:
         p.error("--install and --no-install contradict each other")
-    if (a.card_only or a.evaluate_only) and (a.epochs or a.max_steps or a.out or a.install or a.force):
+    if a.devices and a.strategy != "mirrored":
+        p.error("--devices N splits the CPU for --strategy mirrored")
+    if (a.card_only or a.evaluate_only) and (a.epochs or a.max_steps or a.out or a.install or a.force
+                                             or a.strategy != "none"):
         p.error("--card-only / --evaluate-only work on the installed weights; they take no training or "
                 "install options")
     try:
@@ -699,7 +766,8 @@ def main(argv=None):
         elif a.evaluate_only:
             reevaluate(a.model_id)
         else:
-            train(a.model_id, a.epochs, a.out, a.install, a.force, a.max_steps, verbose=not a.quiet)
+            train(a.model_id, a.epochs, a.out, a.install, a.force, a.max_steps, verbose=not a.quiet,
+                  strategy=a.strategy, devices=a.devices)
     except (registry.UnknownModelError, TrainError, saving.ZooLoadError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

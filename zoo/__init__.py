@@ -41,7 +41,7 @@ def __getattr__(name):
 
         return getattr(hub, name)
     # `cluster` is a callable module: zoo.cluster(model, x, k); zoo.cluster.nmi etc. are its helpers
-    if name in ("cluster", "eval", "manifold", "viz", "export"):
+    if name in ("cluster", "eval", "manifold", "viz", "export", "distribute"):
         progress.import_tensorflow()
         import importlib
 

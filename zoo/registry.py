@@ -156,6 +156,11 @@ class ModelSpec:
     tasks = capabilities  # the demo's and the CLI's word for them
 
     @property
+    def binary_data(self):
+        """True when its family models 0 / 1 pixels (`ZooModel.binary_data`)."""
+        return bool(self.family_class.binary_data)
+
+    @property
     def card(self):
         """Its family's `Card` with this id's own intended use / limitations."""
         card = CARDS[self.family]

@@ -28,8 +28,8 @@ import os
 import numpy as np
 
 from zoo.data.mixtures import MIXTURES, mixture_modes, sample_mixture  # noqa: F401
-from zoo.data.images import (NPZ_SETS, DataNotAvailableError, data_dir, image_arrays,  # noqa: F401
-                             mnist_arrays, scale)
+from zoo.data.images import (NPZ_SETS, DataNotAvailableError, binarize, data_dir,  # noqa: F401
+                             image_arrays, mnist_arrays, scale)
 from zoo.data.stacked import stacked_mnist  # noqa: F401
 from zoo.data import movielens  # noqa: F401  (reads its package only when asked)
 from zoo.data import text  # noqa: F401  (reads a corpus only when asked)

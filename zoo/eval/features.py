@@ -86,9 +86,10 @@ def feature_network(dataset="mnist"):
     return _NETS[model_id]
 
 
-def real_images(split="test", n=N_REAL, seed=REAL_SEED, dataset="mnist"):
+def real_images(split="test", n=N_REAL, seed=REAL_SEED, dataset="mnist", binary=False):
     """(x float32 (n, 28, 28, 1) in [0, 1], labels) of an image set (MNIST by default): the first
-    n test images, or n train images drawn without replacement with `seed`."""
+    n test images, or n train images drawn without replacement with `seed`; `binary` binarizes
+    them once (`zoo.data.binarize`, seed 0), for models of 0 / 1 pixels."""
     from zoo import data
 
     x, y = data.image_arrays(dataset, split)
@@ -99,14 +100,15 @@ def real_images(split="test", n=N_REAL, seed=REAL_SEED, dataset="mnist"):
         x, y = x[idx], y[idx]
     else:
         x, y = x[:n], y[:n]
-    return data.scale(x)[..., None], y
+    x = data.scale(x)[..., None]
+    return (data.binarize(x) if binary else x), y
 
 
-def real_features(classifier, split="test", n=N_REAL, seed=REAL_SEED, dataset="mnist"):
-    """Features of `real_images(split, n, seed, dataset)` under `classifier`, cached per classifier."""
+def real_features(classifier, split="test", n=N_REAL, seed=REAL_SEED, dataset="mnist", binary=False):
+    """Features of `real_images(split, n, seed, dataset, binary)` under `classifier`, cached per classifier."""
     cache = _REAL.setdefault(classifier, {})
-    key = (dataset, split, int(n), int(seed))
+    key = (dataset, split, int(n), int(seed), bool(binary))
     if key not in cache:
-        x, _ = real_images(split, n, seed, dataset)
+        x, _ = real_images(split, n, seed, dataset, binary)
         cache[key] = classifier.features(x)
     return cache[key]

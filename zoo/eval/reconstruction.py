@@ -61,8 +61,11 @@ def mnist_test_labels(n=N_TEST):
 
 
 def binarize(x, seed=BINARIZE_SEED):
-    """x_b = (u < x), u ~ U[0, 1) from numpy default_rng(seed): one stochastic binarization."""
-    return (np.random.default_rng(seed).uniform(size=x.shape) < x).astype(np.float32)
+    """x_b = (u < x), u ~ U[0, 1) from numpy default_rng(seed): one stochastic binarization
+    (`zoo.data.binarize`)."""
+    from zoo import data
+
+    return data.binarize(x, seed)
 
 
 @functools.lru_cache(maxsize=4)

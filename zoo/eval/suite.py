@@ -17,6 +17,7 @@ from zoo.eval import features as F
 from zoo.eval import embedding, reconstruction
 from zoo.eval import documents, recommend
 from zoo.eval import video
+from zoo.eval import conditional
 from zoo.eval.fid_kid import fid, kid
 from zoo.eval.mixtures import N_SAMPLES as MIX_N, SEEDS as MIX_SEEDS, evaluate_mixture, kl_to_uniform
 from zoo.eval.prdc import precision_recall
@@ -63,12 +64,14 @@ def classifier_metrics(model, n=None, dataset="mnist"):
     }
 
 
-def digit_metrics(model, classifier, n=N_GENERATED, seed=SAMPLE_SEED, dataset="mnist"):
+def digit_metrics(model, classifier, n=N_GENERATED, seed=SAMPLE_SEED, dataset="mnist", binary=False):
     """FID, KID, precision / recall, real-vs-real floors, class coverage of an image generator,
-    on the features of `dataset`'s feature network."""
+    on the features of `dataset`'s feature network. `binary`: the model draws 0 / 1 pixels (its
+    family's `binary_data`), so it is compared with the real images binarized once (seed 0), as
+    it was trained."""
     fake, labels = classifier.features_and_labels(model.generate(n, seed=seed))
-    test = F.real_features(classifier, "test", n, dataset=dataset)
-    train = F.real_features(classifier, "train", n, F.REAL_SEED, dataset=dataset)
+    test = F.real_features(classifier, "test", n, dataset=dataset, binary=binary)
+    train = F.real_features(classifier, "train", n, F.REAL_SEED, dataset=dataset, binary=binary)
     counts = np.bincount(labels, minlength=classifier.num_classes)
     kid_mean, kid_std = kid(test, fake, KID_SUBSETS, KID_SUBSET_SIZE, seed=0)
     floor_mean, floor_std = kid(test, train, KID_SUBSETS, KID_SUBSET_SIZE, seed=0)
@@ -88,8 +91,9 @@ def digit_metrics(model, classifier, n=N_GENERATED, seed=SAMPLE_SEED, dataset="m
     net_id, name = F.feature_network_id(dataset), F.dataset_name(dataset)
     net = f"{net_id} '{F.FEATURE_LAYER}' layer ({fake.shape[1]}-d penultimate activations)"
     gen = f"{_fmt(n)} samples generate({_fmt(n)}, seed={seed})"
-    real = f"the first {_fmt(len(test))} {name} test images"
-    floor = (f"{_fmt(len(train))} {name} train images (drawn without replacement, seed {F.REAL_SEED}) "
+    bin_ = " binarized once (x_b = (u < x), u ~ U[0, 1) from numpy default_rng(0))" if binary else ""
+    real = f"the first {_fmt(len(test))} {name} test images{bin_}"
+    floor = (f"{_fmt(len(train))} {name} train images{bin_} (drawn without replacement, seed {F.REAL_SEED}) "
              f"vs {real}; the value a perfect generator would get")
     kid_how = (f"unbiased MMD^2, kernel (x.y/d + 1)^3, {KID_SUBSETS} random subset pairs of "
                f"{_fmt(min(KID_SUBSET_SIZE, n))} (seed 0)")
@@ -148,7 +152,7 @@ def stacked_suite(model, classifier, n=STACKED_N, seed=SAMPLE_SEED):
     }
 
 
-def generator_metrics(model, dataset, n_samples=None, classifier=None):
+def generator_metrics(model, dataset, n_samples=None, classifier=None, binary=False):
     """The sample metrics of a generator of `dataset`: mode coverage (mixtures, Stacked MNIST)
     or FID / KID / precision-recall / class coverage (datasets with a pinned feature network);
     {} for other datasets or when the feature network is not installed."""
@@ -159,7 +163,8 @@ def generator_metrics(model, dataset, n_samples=None, classifier=None):
         return {} if net is None else stacked_suite(model, net, n=n_samples or STACKED_N)
     if dataset in F.FEATURE_NETWORKS:
         net = _feature_net(classifier, dataset)
-        return {} if net is None else digit_metrics(model, net, n=n_samples or N_GENERATED, dataset=dataset)
+        return {} if net is None else digit_metrics(model, net, n=n_samples or N_GENERATED, dataset=dataset,
+                                                    binary=binary)
     return {}
 
 
@@ -221,7 +226,9 @@ def _suites(model, spec, n_samples, classifier, parts):
     if cap.has(spec, cap.Likelihood) and dataset in reconstruction.DATASETS:
         parts.append(reconstruction.likelihood_metrics(model, n_samples))
     if cap.has(spec, cap.Generator):  # a VAE gets these beside its reconstruction metrics
-        parts.append(generator_metrics(model, dataset, n_samples, classifier))
+        parts.append(generator_metrics(model, dataset, n_samples, classifier, spec.binary_data))
+    if cap.has(spec, cap.Conditional):  # class-conditional samples: accuracy of the asked class, per class
+        parts.append(conditional.conditional_metrics(model, dataset, n_samples, classifier))
     if cap.has(spec, cap.Embedding):  # word vectors: similarity and analogy sets (gensim's files)
         parts.append(embedding.embedding_metrics(model))
     if cap.has(spec, cap.Recommender) and dataset in recommend.DATASETS:

@@ -27,7 +27,7 @@ import numpy as np
 import keras
 from keras import ops
 
-from zoo import capabilities, registry
+from zoo import capabilities, distribute, registry
 from zoo.models.checks import (MAX_EXAMPLE_VALUES, MAX_GENERATE, MAX_OUTPUT_VALUES, MAX_SEED,  # noqa: F401
                                MAX_WIDTH, RANGE_TOL, check_int, check_seed, check_shape, check_width,
                                safe_optimizer)
@@ -74,6 +74,7 @@ def _capture_config(init):
             object.__setattr__(self, "_zoo_depth", depth)
         if depth == 0:  # the outermost __init__ has finished: the family's attributes exist
             self.trackers = [keras.metrics.Mean(name=n) for n in self.tracker_names()]
+            distribute.per_replica_noise(self)  # under tf.distribute each replica draws its own noise
 
     wrapper.__signature__ = sig  # Keras' __new__ reads the arguments of __init__ (getfullargspec)
     return wrapper
@@ -87,9 +88,13 @@ class ZooModel(keras.Model):
         OPTIMIZERS: names of the optimizer slots (default ("optimizer",)).
         TRACKERS: names of the loss trackers `track` updates (default (); Keras' compiled
             metrics then apply).
+        binary_data: True when the family models 0 / 1 pixels (Bernoulli images): its inputs
+            are binarized first, and its samples are compared with binarized real images
+            (default False).
     """
 
     CAPABILITIES = ()
+    binary_data = False
     OPTIMIZERS = ("optimizer",)
     TRACKERS = ()
 
@@ -146,6 +151,7 @@ class ZooModel(keras.Model):
         super().compile(optimizer=opts[self.OPTIMIZERS[0]], jit_compile=jit_compile, **kwargs)
         for name, opt in opts.items():  # state built now, so a checkpoint restores it before step 1
             opt.build(self.optimizer_variables(name))
+        distribute.per_replica_noise(self)  # and the generators of layers built since construction
         self._zoo_compile = {"jit_compile": bool(jit_compile)}
 
     def named_optimizer(self, name):
@@ -223,8 +229,12 @@ class ZooModel(keras.Model):
         variables = self.trainable_variables
         with tf.GradientTape() as tape:
             terms = self.compute_losses(x, training=True)
-        self.optimizer.apply_gradients(zip(tape.gradient(terms["loss"], variables), variables))
+            loss = distribute.scale_loss(terms["loss"])  # the optimizer sums the replicas' gradients
+        self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         return self.track(terms)
+
+    def _make_function(self, step_function):  # Keras' TF trainer builds the train and test functions here
+        return super()._make_function(distribute.multi_worker_logs(step_function, self.distribute_strategy))
 
     def test_step(self, data):
         if not self._own_losses():
@@ -253,6 +263,8 @@ class ZooModel(keras.Model):
         import tensorflow as tf
 
         first = x
+        if isinstance(x, tf.distribute.DistributedDataset):
+            return  # split across replicas already: the train step still checks shapes and dtypes
         if isinstance(x, tf.data.Dataset):
             first = next(iter(x.take(1)), None)
         if first is None or isinstance(first, (keras.utils.PyDataset,)) or callable(getattr(first, "__next__", None)):

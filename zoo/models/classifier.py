@@ -14,6 +14,7 @@ import keras
 from keras import layers, ops
 
 from zoo import capabilities as cap
+from zoo import distribute
 from zoo.models.base import ZooModel, check_int, check_shape
 
 FEATURES = "features"  # name of the penultimate layer
@@ -33,7 +34,8 @@ def build_classifier(input_shape=(28, 28, 1), num_classes=10, filters=32, blocks
         convs_per_block: 3x3 convolutions per block (default 2).
         units: width of the penultimate Dense + ReLU layer, named "features" (default 128).
         dropout: rate applied to the features during training (default 0.5).
-        batch_norm: batch norm after every convolution (default True).
+        batch_norm: batch norm after every convolution (default True); built under a strategy
+            with several replicas it uses the global batch's statistics.
         translate: random shifts of up to this fraction of the side during training,
             zero fill (default 0: off).
         rotate: random rotations of up to this fraction of a full turn during training
@@ -57,7 +59,7 @@ def build_classifier(input_shape=(28, 28, 1), num_classes=10, filters=32, blocks
         for _ in range(convs_per_block):
             x = layers.Conv2D(filters * 2**b, 3, padding="same", use_bias=not batch_norm)(x)
             if batch_norm:
-                x = layers.BatchNormalization()(x)
+                x = layers.BatchNormalization(synchronized=distribute.sync_batch_norm())(x)
             x = layers.ReLU()(x)
         x = layers.MaxPooling2D(2)(x)
     x = layers.Flatten()(x)

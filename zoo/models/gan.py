@@ -12,6 +12,7 @@ import numpy as np
 import keras
 from keras import layers, ops
 
+from zoo import distribute
 from zoo import losses as L
 from zoo.layers import MinibatchDiscrimination
 from zoo import capabilities as cap
@@ -44,15 +45,16 @@ def build_dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), filters=64):
     n = _num_upsamplings(h)
     base = h // 2**n
     c = keras.Input((latent_dim,), name="code")
+    sync = distribute.sync_batch_norm()  # built for several replicas: the global batch's statistics
     f = filters * 2 ** (n - 1)
     x = layers.Dense(base * (w // 2**n) * f, use_bias=False)(c)
-    x = layers.BatchNormalization()(x)
+    x = layers.BatchNormalization(synchronized=sync)(x)
     x = layers.ReLU()(x)
     x = layers.Reshape((base, w // 2**n, f))(x)
     for i in range(n - 1):
         f //= 2
         x = layers.Conv2DTranspose(f, 4, strides=2, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
+        x = layers.BatchNormalization(synchronized=sync)(x)
         x = layers.ReLU()(x)
     # Sigmoid: images live in [0, 1], the range of the zoo's datasets.
     out = layers.Conv2DTranspose(ch, 4, strides=2, padding="same", activation="sigmoid")(x)
@@ -162,19 +164,24 @@ class GAN(ZooModel):
         self.unroll_lr = None if unroll_lr is None else float(unroll_lr)
         mbd = dict(minibatch_kernels=check_int(minibatch_kernels, "minibatch_kernels", 0, 1024),
                    minibatch_dim=check_int(minibatch_dim, "minibatch_dim", 1, 1024))
-        if architecture == "dcgan":
-            self.generator = build_dcgan_generator(self.latent_dim, self.data_shape, int(g_filters))
-            self.discriminator = build_dcgan_discriminator(self.data_shape, int(d_filters), **mbd)
-        elif architecture == "mlp":
-            if len(self.data_shape) != 1:
-                raise ValueError(f"The mlp architecture needs 1-d data, got {self.data_shape}.")
-            dim = self.data_shape[0]
-            self.generator = build_mlp_generator(self.latent_dim, dim, int(units), int(depth))
-            self.discriminator = build_mlp_discriminator(dim, int(units), int(depth), **mbd)
-        else:
-            raise ValueError(f"Unknown architecture {architecture!r}; expected 'dcgan' or 'mlp'.")
+        self.generator, self.discriminator = self.build_networks(architecture, int(g_filters), int(d_filters),
+                                                                 int(units), int(depth), mbd)
         self.noise = keras.random.SeedGenerator(int(seed))
         self.built = True
+
+    def build_networks(self, architecture, g_filters, d_filters, units, depth, mbd):
+        """(generator, discriminator) built from the constructor's arguments (`mbd`: the minibatch
+        discrimination kwargs); a conditional family overrides it to condition both on labels."""
+        if architecture == "dcgan":
+            return (build_dcgan_generator(self.latent_dim, self.data_shape, g_filters),
+                    build_dcgan_discriminator(self.data_shape, d_filters, **mbd))
+        if architecture != "mlp":
+            raise ValueError(f"Unknown architecture {architecture!r}; expected 'dcgan' or 'mlp'.")
+        if len(self.data_shape) != 1:
+            raise ValueError(f"The mlp architecture needs 1-d data, got {self.data_shape}.")
+        dim = self.data_shape[0]
+        return (build_mlp_generator(self.latent_dim, dim, units, depth),
+                build_mlp_discriminator(dim, units, depth, **mbd))
 
     def tracker_names(self):
         return ("d_loss", "g_loss") + (("w_estimate",) if self.loss_variant == "wasserstein" else ())
@@ -208,7 +215,8 @@ class GAN(ZooModel):
             d_loss = d_loss_fn(real_s, fake_s)
             if self.gp_weight > 0:
                 d_loss = d_loss + self.gp_weight * L.gradient_penalty(self.discriminator, real, fake, seed=self.noise)
-        self._apply_d(tape.gradient(d_loss, d_vars))
+            share = distribute.scale_loss(d_loss)  # a replica's share: the optimizer sums the replicas'
+        self._apply_d(tape.gradient(share, d_vars))
         return d_loss, L.wasserstein_estimate(real_s, fake_s)
 
     def _unrolled_critic(self, real, codes):
@@ -228,7 +236,8 @@ class GAN(ZooModel):
             else:
                 scores = self.discriminator(fake, training=True)
             g_loss = g_loss_fn(scores)
-        self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
+            share = distribute.scale_loss(g_loss)
+        self.g_optimizer.apply_gradients(zip(tape.gradient(share, g_vars), g_vars))
         return g_loss, first
 
     def _apply_d(self, grads):

@@ -19,6 +19,8 @@ movie, as Koren's baseline). Solvers:
   offset mu + b_u + b_i >= 0 only enlarges the denominator). On the whole training set one
   step is one iteration of the algorithm; on minibatches it is a stochastic variant.
 - "projected-gradient": one step of the compiled optimizer on J / |batch|, then W, H clipped at 0.
+Under `tf.distribute` the step's counts, sums and running mean are summed across replicas, so a
+step on R replicas is the step on the global batch (docs/distribute.md).
 Users and movies unseen in training get the mean rating (plain) or mu + the known bias.
 """
 
@@ -28,6 +30,7 @@ from keras import ops
 
 from zoo import capabilities as cap
 from zoo import data as zdata
+from zoo import distribute
 from zoo.models.base import ZooModel, check_int, check_seed
 
 SOLVERS = ("multiplicative", "projected-gradient")
@@ -168,6 +171,7 @@ class NMF(ZooModel):
         ones = ops.ones_like(ops.cast(u, "float32"))
         n_u = ops.segment_sum(ones, u, num_segments=self.n_users)
         n_i = ops.segment_sum(ones, i, num_segments=self.n_items)
+        n_u, n_i = distribute.all_sum([n_u, n_i])  # the global batch's counts under tf.distribute
         return u, i, ops.reshape(ops.cast(r, "float32"), (-1,)), n_u, n_i
 
     def _offset(self, u, i):
@@ -182,17 +186,24 @@ class NMF(ZooModel):
         err = r - (self._offset(u, i) + _dot_rows(wu, hi))
         sq = ops.sum(ops.square(err))
         j = sq + self.l2 * ops.sum(ops.square(wu) + ops.square(hi))
+        penalty = 0.0
         if self.biases:
-            j = j + self.bias_l2 * (ops.sum(ops.cast(n_u > 0, "float32") * ops.square(self.user_bias))
-                                    + ops.sum(ops.cast(n_i > 0, "float32") * ops.square(self.item_bias)))
+            penalty = self.bias_l2 * (ops.sum(ops.cast(n_u > 0, "float32") * ops.square(self.user_bias))
+                                      + ops.sum(ops.cast(n_i > 0, "float32") * ops.square(self.item_bias)))
+            j = j + penalty
         n = ops.cast(ops.shape(r)[0], "float32")
+        replicas = distribute.num_replicas()
+        if replicas > 1:  # the global batch's J / n and RMSE; a gradient step follows this replica's "share"
+            local = j - penalty + penalty / replicas  # the bias penalty (of the global counts) once in all
+            n_all, sq_all, j_all = distribute.all_sum([n, ops.stop_gradient(sq), ops.stop_gradient(local)])
+            return {"loss": j_all / n_all, "rmse": ops.sqrt(sq_all / n_all), "share": local / n_all}
         return {"loss": j / n, "rmse": ops.sqrt(sq / n)}
 
     def _observe(self, r, n_u, n_i):
         """Running mean of the ratings seen, and the users / movies that had some."""
-        b = ops.cast(ops.shape(r)[0], "float32")
+        b, r_sum = distribute.all_sum([ops.cast(ops.shape(r)[0], "float32"), ops.sum(r)])  # global batch
         total = self.count + b
-        self.mean.assign(self.mean + (ops.sum(r) - b * self.mean) / total)
+        self.mean.assign(self.mean + (r_sum - b * self.mean) / total)
         self.count.assign(ops.minimum(total, 1e7))  # later batches still move the mean a little
         self.user_seen.assign(ops.maximum(self.user_seen, ops.cast(n_u > 0, "float32")))
         self.item_seen.assign(ops.maximum(self.item_seen, ops.cast(n_i > 0, "float32")))
@@ -202,7 +213,8 @@ class NMF(ZooModel):
             f = _dot_rows(ops.take(self.W, u, axis=0), ops.transpose(ops.take(self.H, i, axis=1)))
             for bias, idx, n, other, o_idx in ((self.user_bias, u, n_u, self.item_bias, i),
                                                (self.item_bias, i, n_i, self.user_bias, u)):
-                total = ops.segment_sum(r - self.mean - ops.take(other, o_idx) - f, idx, bias.shape[0])
+                total = distribute.all_sum(ops.segment_sum(r - self.mean - ops.take(other, o_idx) - f, idx,
+                                                           bias.shape[0]))
                 bias.assign(ops.where(n > 0, total / (n + self.bias_l2), bias))
         c = self._offset(u, i)
         self.W.assign(self._update(self.W, ops.transpose(ops.take(self.H, i, axis=1)), u, n_u, r, c))
@@ -214,7 +226,9 @@ class NMF(ZooModel):
         other side's factors per rating (batch, k) and c the offsets; rows without ratings keep theirs."""
         est = c + _dot_rows(ops.take(f, idx, axis=0), g)
         num = ops.segment_sum(r[:, None] * g, idx, f.shape[0])
-        den = ops.segment_sum(est[:, None] * g, idx, f.shape[0]) + self.l2 * count[:, None] * f
+        den = ops.segment_sum(est[:, None] * g, idx, f.shape[0])
+        num, den = distribute.all_sum([num, den])  # the global batch's sums under tf.distribute
+        den = den + self.l2 * count[:, None] * f
         new = ops.where(count[:, None] > 0, f * num / ops.maximum(den, EPS), f)
         return ops.maximum(new, 0.0)  # only a negative rating could make it negative
 
@@ -230,7 +244,8 @@ class NMF(ZooModel):
             variables = self.trainable_variables
             with tf.GradientTape() as tape:
                 terms = self._terms(u, i, r, n_u, n_i)
-            self.optimizer.apply_gradients(zip(tape.gradient(terms["loss"], variables), variables))
+            loss = terms.pop("share", terms["loss"])  # this replica's share under tf.distribute
+            self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
             self.W.assign(ops.maximum(self.W, 0.0))  # the projection onto W, H >= 0
             self.H.assign(ops.maximum(self.H, 0.0))
         return self.track(terms)

@@ -44,10 +44,11 @@ def build_pixelcnn(input_shape=(28, 28, 1), filters=64, num_layers=7, kernel_siz
 
 
 def binarize(x, seed=BINARIZE_SEED):
-    """x_b = (u < x), u ~ U[0, 1) from numpy default_rng(seed): exactly zoo.eval.reconstruction's
-    binarization (a model may not import zoo.eval), so the first n images of a split binarize
-    the same whatever n."""
-    return (np.random.default_rng(seed).uniform(size=np.shape(x)) < x).astype(np.float32)
+    """x_b = (u < x), u ~ U[0, 1) from numpy default_rng(seed) (`zoo.data.binarize`): the
+    binarization of zoo.eval.reconstruction's test NLL."""
+    from zoo import data
+
+    return data.binarize(x, seed)
 
 
 def mnist_test_nll(model, n=N_TEST, seed=BINARIZE_SEED, batch_size=500):
@@ -149,7 +150,7 @@ class PixelCNN(ZooModel):
         values = x if where is None else x[where]
         if not np.array_equal(values, np.round(values)):
             raise ValueError(f"{name} must be binary (0 or 1){' where mask == 1' if where is not None else ''}: "
-                             "PixelCNN models Bernoulli pixels. Binarize first, e.g. "
+                             f"{type(self).__name__} models Bernoulli pixels. Binarize first, e.g. "
                              "(np.random.default_rng(0).uniform(size=x.shape) < x).astype('float32').")
 
     def likelihood_protocol(self):

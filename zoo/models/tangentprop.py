@@ -20,6 +20,7 @@ import keras
 from keras import layers
 
 from zoo import capabilities as cap
+from zoo import distribute
 from zoo.models.base import ZooModel, check_shape
 from zoo.models.classifier import ClassifierOutputs
 
@@ -187,7 +188,8 @@ class TangentPropClassifier(ClassifierOutputs, ZooModel):
         x, tangents, y = self._tp_unpack(data)
         with tf.GradientTape() as tape:
             logits, loss, ce, penalty = self._tp_losses(x, tangents, y, training=True)
-        grads = tape.gradient(loss, self.trainable_variables)
+            share = distribute.scale_loss(loss)  # the optimizer sums the replicas' gradients
+        grads = tape.gradient(share, self.trainable_variables)
         self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
         return self._tp_update(y, logits, loss, ce, penalty)
 

@@ -11,6 +11,7 @@ slots (`_momentums`, `_velocities`), which Keras keeps private: the one place th
 import keras
 from keras import ops
 
+from zoo import distribute
 from zoo import losses as L
 
 
@@ -22,7 +23,9 @@ def unrolled_critic(gan, real, codes):
     second-moment normaliser is held constant (its square root has no derivative where a
     moment is 0). D's variables are not changed here; returns (theta, frozen, first) with
     `first` = (gradients, loss, Wasserstein estimate) of the first step, on `real` and
-    G(`codes`), for D's own update.
+    G(`codes`), for D's own update. Under a strategy with several replicas the unrolled steps
+    use the gradient of the global batch (summed across replicas, differentiably), so every
+    replica unrolls the same D.
     """
     import tensorflow as tf
 
@@ -39,11 +42,12 @@ def unrolled_critic(gan, real, codes):
             real_s, _ = d.stateless_call(theta, frozen, real, training=True)
             fake_s, _ = d.stateless_call(theta, frozen, fake, training=True)
             loss = d_loss_fn(real_s, fake_s)
-        grads = inner.gradient(loss, theta)
-        if first is None:
+            share = distribute.scale_loss(loss)  # this replica's share of the global batch's loss
+        grads = inner.gradient(share, theta)
+        if first is None:  # D's optimizer sums the replicas' shares itself
             first = ([tf.stop_gradient(g) for g in grads], tf.stop_gradient(loss),
                      tf.stop_gradient(L.wasserstein_estimate(real_s, fake_s)))
-        theta = step(theta, grads, i)
+        theta = step(theta, distribute.all_sum(grads), i)  # every replica unrolls the global step
     return theta, frozen, first
 
 

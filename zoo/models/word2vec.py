@@ -310,6 +310,8 @@ class Word2Vec(ZooModel):
         target, context, negatives = data[0] if len(data) == 1 else data  # fit(x=(t, c, n)) packs it
         with tf.GradientTape() as tape:
             loss, pairs = self.loss_terms(target, context, negatives, training=True)
+        # A sum over the batch (word2vec.c's per-pair updates): under tf.distribute the replicas'
+        # summed gradients are the global batch's, so the loss is not scaled.
         grads = tape.gradient(loss, self.trainable_variables)
         finite = tf.math.is_finite(loss)  # a non-finite step changes nothing (fit then stops)
         grads = [tf.IndexedSlices(tf.where(finite, g.values, 0.0), g.indices, g.dense_shape)

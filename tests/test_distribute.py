@@ -1,0 +1,344 @@
+"""Multi-device training (`zoo.distribute`, docs/distribute.md): on 2 logical CPU devices, one `fit`
+step of every family at global batch B moves the weights as one step on one device at batch B
+does; the replicas draw noise of their own; batch norm built for several replicas is synchronised;
+the training CLI runs under `--strategy mirrored` and, on two local workers, `--strategy
+multiworker`, which says what is wrong with a missing or malformed TF_CONFIG.
+
+The CPU can only be split before TensorFlow runs its first operation, so the two-replica work runs
+in one fresh process (this file run as a script) whose JSON report the tests read. Every case
+trains with plain SGD, under which a wrongly scaled loss shows as a wrongly sized step (Adam
+would hide it). A family that draws no noise in a step must match one device within float
+tolerance, every weight (batch-norm averages and a factorization's counts too); one that draws
+noise (GAN codes, VAE samples, dropout, corruption) within 25% in the norm of the step.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPLICAS, BATCH, LR = 2, 256, 0.05
+EXACT = dict(rtol=2e-4, atol=1e-6)  # the replicas' shares are summed in another order: float noise only
+NOISY_NORM = 0.25  # a noisy family's step norm within 25% of one device's; a wrong scale is 100% or 50% off
+# Each family's first tiny preset, or instead the presets whose train step takes the other paths: K
+# critic slices with a gradient penalty (DCGAN, batch norm), an unrolled critic with minibatch
+# discrimination (MLP), a factorization's bias minimisers (multiplicative) and its gradient solver.
+# And a classifier without dropout and augmentation, which draws no noise, so its synchronised
+# batch norm must give exactly one device's step.
+VARIANTS = ("GAN/tiny-wgan-gp", "GAN/tiny-unrolled-mbd", "NMF/tiny-biased", "NMF/tiny-gradient")
+EXTRA = {"Classifier/tiny-no-noise": ("Classifier", "tiny", dict(dropout=0.0, translate=0.0, rotate=0.0))}
+CLI_ID = "tiny-ring8-test"  # tests/test_training.py's tiny catalog entry
+CLI_ARGS = [CLI_ID, "--max-steps", "4", "--epochs", "1", "--quiet"]
+
+
+def cases():
+    """{"Family/preset": (family, constructor kwargs)} of the cases the worker runs."""
+    from zoo import registry
+
+    out = {}
+    for family in sorted(registry.TINY):
+        presets = registry.TINY[family]
+        chosen = [v.split("/")[1] for v in VARIANTS if v.split("/")[0] == family] or [next(iter(presets))]
+        for preset in chosen:
+            out[f"{family}/{preset}"] = (family, dict(presets[preset]))
+    for name, (family, preset, changes) in EXTRA.items():
+        out[name] = (family, {**registry.TINY[family][preset], **changes})
+    return out
+
+
+# ----------------------------------------------------------------------------- the worker process
+def _generators(model):
+    """The model's seed generators (its own and its layers'), each once, in a fixed order."""
+    from zoo.distribute import PerReplicaSeedGenerator
+
+    seen, out = set(), []
+    for layer in model._flatten_layers(include_self=True, recursive=True):
+        for g in getattr(layer, "_seed_generators", ()):
+            if id(g) not in seen and isinstance(g, PerReplicaSeedGenerator):
+                seen.add(id(g))
+                out.append(g)
+    return out
+
+
+def _compiled(strategy, family, config, eager=False):
+    """The family built and compiled with plain SGD inside `strategy`'s scope."""
+    import keras
+    from zoo import registry
+
+    with strategy.scope():
+        model = registry.FAMILIES[family](**config)
+        model.compile(**{name: keras.optimizers.SGD(LR) for name in model.OPTIMIZERS})
+    model.run_eagerly = eager
+    return model
+
+
+def _run_case(strategy, family, config):
+    """One SGD step at global batch BATCH on one device and on the replicas, from the same weights
+    and seed states: the sizes and difference of the steps, and the replicas' draws."""
+    import keras
+    import tensorflow as tf
+
+    import test_conformance as conf  # the conformance suite's data for each kind of family
+
+    t0 = time.time()
+    single = _compiled(tf.distribute.get_strategy(), family, config, eager=True)  # the reference: no tracing
+    multi = _compiled(strategy, family, config)
+    multi.set_weights(single.get_weights())
+    for a, b in zip(_generators(single), _generators(multi)):  # a layer's unseeded generator starts at random
+        b.state.assign(a.state.numpy())
+    x, y = conf.data(single, BATCH), conf.labels(single, BATCH)
+    if getattr(single, "binarize", False):
+        # binary pixels, so binarizing them draws noise that changes nothing (only there: with
+        # binary images a max-pool window often holds near-equal values, whose order float
+        # rounding can flip between one device and the synchronised batch norm)
+        x = np.round(x)
+    ds = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y)).batch(BATCH)
+    out = {"replicas": int(multi.distribute_strategy.num_replicas_in_sync)}
+    steps = []
+    for model in (single, multi):
+        before, seeds = [w.numpy().copy() for w in model.weights], [g.state.numpy() for g in _generators(model)]
+        model.fit(ds, epochs=1, verbose=0)
+        steps.append([w.numpy() - b for w, b in zip(model.weights, before)])
+        if model is single:  # a family draws noise in a step when a seed state moves
+            out["noisy"] = any(not np.array_equal(a, g.state.numpy()) for a, g in zip(seeds, _generators(model)))
+    trainable = {id(w) for w in single.trainable_weights}
+    flat = [np.concatenate([d.ravel() for d, w in zip(s, single.weights) if id(w) in trainable]) for s in steps]
+    out["norm_one"], out["norm_multi"] = float(np.linalg.norm(flat[0])), float(np.linalg.norm(flat[1]))
+    # the largest difference between the steps of any weight, in units of the tolerance (<= 1: a match)
+    errs = [float(np.max(np.abs(a - b) / (EXACT["atol"] + EXACT["rtol"] * np.abs(a)), initial=0.0))
+            for a, b in zip(*steps)]
+    out["max_err"], out["worst"] = max(errs, default=0.0), single.weights[int(np.argmax(errs))].path if errs else ""
+    norms = [[bool(layer.synchronized) for layer in m._flatten_layers(recursive=True)
+              if isinstance(layer, keras.layers.BatchNormalization)] for m in (single, multi)]
+    out["batch_norm_sync_one"], out["batch_norm_sync_multi"] = norms
+    gens = _generators(multi)
+    out["generators"] = len(gens)
+    if gens:  # each replica's next draw from each generator, and one device's
+        draws = strategy.run(lambda: tf.stack([keras.random.normal((6,), seed=g) for g in gens]))
+        per = [v.numpy() for v in strategy.experimental_local_results(draws)]
+        alone = np.stack([keras.random.normal((6,), seed=g).numpy() for g in _generators(single)])
+        out["replicas_differ"] = bool(all(not np.allclose(per[0][k], per[1][k]) for k in range(len(gens))))
+        out["replica0_is_one_device"] = bool(np.array_equal(per[0], alone))
+    out["seconds"] = round(time.time() - t0, 1)
+    return out
+
+
+def _cli_run(out):
+    """`python -m training.train CLI_ID --strategy mirrored --devices 2` into `out`; its weights."""
+    import keras
+
+    from test_training import tiny_spec
+    import zoo
+    from zoo import registry
+    from training import train as T
+
+    registry.REGISTRY[CLI_ID] = tiny_spec()
+    code = T.main([*CLI_ARGS, "--strategy", "mirrored", "--devices", str(REPLICAS), "--out", out])
+    weights = zoo.load(os.path.join(out, "model"), compile=False).get_weights() if code == 0 else []
+    keras.backend.clear_session()
+    return {"exit": code, "metrics": json.load(open(os.path.join(out, "metrics.json"))) if code == 0 else None,
+            "weights": [w.tolist() for w in weights]}
+
+
+def worker(argv):
+    """Split the CPU, run the cases (and the CLI with --cli OUT), print one JSON report."""
+    from zoo import distribute
+
+    strategy = distribute.strategy("mirrored", devices=REPLICAS)
+    sys.path.insert(0, os.path.join(ROOT, "tests"))  # the other suites' helpers
+    report = {}
+    for name, (family, config) in cases().items():
+        try:
+            report[name] = _run_case(strategy, family, config)
+        except Exception as e:  # noqa: BLE001 (the test names the case and the error)
+            report[name] = {"error": f"{type(e).__name__}: {e}"[:3000]}
+    if "--cli" in argv:
+        report["cli"] = _cli_run(argv[argv.index("--cli") + 1])
+    print("REPORT " + json.dumps(report))
+
+
+def _python(args, env=None, timeout=600):
+    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", **(env or {})}
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+# ----------------------------------------------------------------------------- the tests
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("mirrored") / "run")
+    proc = _python([os.path.abspath(__file__), "--cli", out])
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("REPORT ")), None)
+    assert proc.returncode == 0 and line, f"the two-replica worker failed:\n{proc.stderr[-5000:]}"
+    return {**json.loads(line[len("REPORT "):]), "cli_out": out}
+
+
+CASES = sorted(cases())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_one_step_on_two_replicas_moves_the_weights_as_one_device(report, case):
+    r = report[case]
+    assert "error" not in r, f"{case}: {r.get('error')}"
+    assert r["replicas"] == REPLICAS
+    if r["noisy"]:
+        ratio = r["norm_multi"] / r["norm_one"]
+        assert abs(ratio - 1.0) <= NOISY_NORM, (f"{case}: the step on {REPLICAS} replicas is {ratio:.3f} times "
+                                                "one device's in norm (a loss scaled for the wrong batch?)")
+    else:
+        assert r["max_err"] <= 1.0, (f"{case}: the step of {r['worst']} on {REPLICAS} replicas differs from one "
+                                     f"device's by {r['max_err']:.3g} tolerances (steps of norm "
+                                     f"{r['norm_multi']:.6g} and {r['norm_one']:.6g})")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_replicas_draw_their_own_noise_and_batch_norm_is_global(report, case):
+    r = report[case]
+    assert "error" not in r, f"{case}: {r.get('error')}"
+    if r["generators"]:
+        assert r["replicas_differ"], f"{case}: two replicas drew the same noise"
+        assert r["replica0_is_one_device"], f"{case}: replica 0 does not draw what one device draws"
+    assert not any(r["batch_norm_sync_one"])  # one device: Keras' own batch norm, bit for bit
+    assert all(r["batch_norm_sync_multi"]), f"{case}: batch norm built for {REPLICAS} replicas is per replica"
+
+
+def test_the_cases_cover_every_family_noise_and_batch_norm(report):
+    from zoo import registry
+
+    assert {name.split("/")[0] for name in CASES} == set(registry.TINY)
+    ran = [report[c] for c in CASES if "error" not in report[c]]
+    assert any(r["noisy"] for r in ran) and any(not r["noisy"] for r in ran)
+    exact_bn = report["Classifier/tiny-no-noise"]
+    assert exact_bn["batch_norm_sync_multi"] and not exact_bn["noisy"]  # synchronised statistics, compared exactly
+
+
+def test_the_cli_trains_on_two_replicas(report):
+    cli = report["cli"]
+    assert cli["exit"] == 0
+    train = cli["metrics"]["training"]
+    assert train["hardware"] == f"{REPLICAS} replicas (mirrored, CPU)"
+    assert all(np.isfinite(v) for v in train["final"].values())
+    assert os.path.isfile(os.path.join(report["cli_out"], "model", "model.weights.h5"))
+
+
+@pytest.mark.slow
+def test_two_workers_train_as_two_mirrored_replicas(report, tmp_path):
+    """Two local processes with TF_CONFIG (one CPU each): the chief writes the run, the other worker
+    its own copy, and both hold exactly the weights of the two-device mirrored run."""
+    import socket
+
+    socks = [socket.socket() for _ in range(2)]
+    for s in socks:
+        s.bind(("localhost", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    out = str(tmp_path / "run")
+    script = (f"import sys; sys.path.insert(0, {os.path.join(ROOT, 'tests')!r}); from test_training import tiny_spec; "
+              "from zoo import registry; from training import train as T; "
+              f"registry.REGISTRY[{CLI_ID!r}] = tiny_spec(); "
+              f"sys.exit(T.main({[*CLI_ARGS, '--strategy', 'multiworker', '--out', out]!r}))")
+    procs = []
+    for index in range(2):
+        config = {"cluster": {"worker": [f"localhost:{p}" for p in ports]}, "task": {"type": "worker", "index": index}}
+        env = {**os.environ, "TF_CONFIG": json.dumps(config), "TF_NUM_INTRAOP_THREADS": "1",
+               "TF_NUM_INTEROP_THREADS": "1"}
+        with open(tmp_path / f"worker-{index}.log", "w") as log:  # a file: a full pipe would block a worker
+            procs.append(subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=log,
+                                          stderr=subprocess.STDOUT))
+    try:
+        for p in procs:
+            p.wait(timeout=600)
+    finally:
+        for p in procs:
+            p.kill()
+    for index, p in enumerate(procs):
+        assert p.returncode == 0, (tmp_path / f"worker-{index}.log").read_text()[-4000:]
+    import zoo
+
+    mirrored = [np.asarray(w) for w in report["cli"]["weights"]]
+    for folder in (os.path.join(out, "model"), os.path.join(out, "workers", "worker-1", "model")):
+        weights = zoo.load(folder, compile=False).get_weights()
+        assert len(weights) == len(mirrored)
+        for a, b in zip(weights, mirrored):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    assert json.load(open(os.path.join(out, "metrics.json")))["training"]["hardware"] == "2 replicas (multiworker, CPU)"
+    assert not os.path.exists(os.path.join(out, "workers", "worker-1", "metrics.json"))  # only the chief evaluates
+
+
+# ----------------------------------------------------------------------------- TF_CONFIG and options
+GOOD = {"cluster": {"worker": ["a:1", "b:2"]}, "task": {"type": "worker", "index": 1}}
+
+
+@pytest.mark.parametrize("text, message", [
+    (None, "TF_CONFIG environment variable, which is not set"),
+    ("  ", "which is not set"),
+    ("{cluster", "not valid JSON"),
+    ("[]", "no \"cluster\" object"),
+    (json.dumps({"task": GOOD["task"]}), "no \"cluster\" object"),
+    (json.dumps({**GOOD, "cluster": {"worker": []}}), "non-empty list of \"host:port\""),
+    (json.dumps({**GOOD, "cluster": {"worker": ["no-port"]}}), "non-empty list of \"host:port\""),
+    (json.dumps({**GOOD, "cluster": {"boss": ["a:1"]}}), "roles worker, chief"),
+    (json.dumps({**GOOD, "cluster": {"worker": ["a:1"], "ps": ["p:1"]}}), "parameter servers"),
+    (json.dumps({**GOOD, "cluster": {"worker": ["a:1", "b:2"], "evaluator": ["e:1"]}}), "or an evaluator"),
+    (json.dumps({"cluster": GOOD["cluster"]}), "\"task\" must be"),
+    (json.dumps({**GOOD, "task": {"type": "chief", "index": 0}}), "\"task\" must be"),
+    (json.dumps({**GOOD, "task": {"type": "worker", "index": 2}}), r"integer in \[0, 2\)"),
+    (json.dumps({**GOOD, "task": {"type": "worker", "index": "0"}}), r"integer in \[0, 2\)"),
+], ids=lambda v: str(v)[:30])
+def test_a_missing_or_malformed_tf_config_is_named(text, message):
+    from zoo import distribute
+
+    env = {} if text is None else {"TF_CONFIG": text}
+    with pytest.raises(distribute.DistributeError, match=message):
+        distribute.read_tf_config(env)
+
+
+def test_the_chief_writes_the_results():
+    from zoo import distribute
+
+    assert distribute.read_tf_config({"TF_CONFIG": json.dumps(GOOD)}) == GOOD
+    assert distribute.is_chief(None)
+    assert not distribute.is_chief(GOOD)
+    assert distribute.is_chief({**GOOD, "task": {"type": "worker", "index": 0}})
+    with_chief = {"cluster": {**GOOD["cluster"], "chief": ["c:3"]}, "task": {"type": "worker", "index": 0}}
+    assert not distribute.is_chief(with_chief)
+    assert distribute.is_chief({**with_chief, "task": {"type": "chief", "index": 0}})
+
+
+def test_the_cli_says_what_is_wrong_before_training(capsys, monkeypatch):
+    from training import train as T
+
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    assert T.main(["gan-ring8", "--strategy", "multiworker", "--max-steps", "1"]) == 1
+    assert "TF_CONFIG environment variable, which is not set" in capsys.readouterr().err
+    monkeypatch.setenv("TF_CONFIG", "{not json")
+    assert T.main(["gan-ring8", "--strategy", "multiworker", "--max-steps", "1"]) == 1
+    assert "TF_CONFIG is not valid JSON" in capsys.readouterr().err
+    for argv, message in ((["gan-ring8", "--devices", "2"], "--devices N splits the CPU for --strategy mirrored"),
+                          (["gan-ring8", "--strategy", "multiworker", "--devices", "2"], "--devices N splits"),
+                          (["gan-ring8", "--strategy", "ring"], "invalid choice"),
+                          (["gan-ring8", "--card-only", "--strategy", "mirrored"], "take no training")):
+        with pytest.raises(SystemExit) as e:
+            T.main(argv)
+        assert e.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_the_strategy_names_are_checked():
+    from zoo import distribute
+
+    with pytest.raises(distribute.DistributeError, match="strategy must be one of"):
+        distribute.strategy("ring")
+    with pytest.raises(distribute.DistributeError, match="takes no devices"):
+        distribute.strategy("none", devices=2)
+    with pytest.raises(distribute.DistributeError, match=r"devices must be an integer in \[1, 64\]"):
+        distribute.split_cpu(0)
+
+
+if __name__ == "__main__":
+    worker(sys.argv[1:])
