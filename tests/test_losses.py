@@ -70,6 +70,19 @@ def test_gradient_penalty_with_explicit_epsilon():
     assert float(gp) == pytest.approx(((1.0 - 1) ** 2 + (2.0 - 1) ** 2) / 2, rel=1e-5)
 
 
+def test_one_sided_penalty_counts_only_norms_above_one():
+    # critic 0.5 ||x||^2: ||grad|| = ||x_hat||; eps 0.25, 0.5, 1 give norms 0.5, 1, 2 -> only 2 counts
+    import tensorflow as tf
+
+    critic = lambda x, training=False: 0.5 * tf.reduce_sum(x * x, axis=1, keepdims=True)  # noqa: E731
+    real = np.tile([[2.0, 0.0]], (3, 1)).astype(np.float32)
+    eps = np.array([0.25, 0.5, 1.0], np.float32)
+    one = L.gradient_penalty(critic, real, np.zeros_like(real), epsilon=eps, one_sided=True)
+    two = L.gradient_penalty(critic, real, np.zeros_like(real), epsilon=eps)
+    assert float(one) == pytest.approx((2.0 - 1) ** 2 / 3, rel=1e-5)
+    assert float(two) == pytest.approx(((0.5 - 1) ** 2 + 0 + (2.0 - 1) ** 2) / 3, rel=1e-5)
+
+
 def test_gradient_penalty_draws_uniform_epsilon_per_example():
     import tensorflow as tf
 

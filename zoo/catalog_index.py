@@ -62,6 +62,8 @@ PARAMS = {
     'wgan-gp-grid25': ('db18e53b23e1413a', 68995),
     'wgan-gp-mnist': ('8a7cfd6e25fc8b0f', 697410),
     'wgan-gp-ring8': ('db18e53b23e1413a', 68995),
+    'wgan-gp1-grid25': ('852d3f369103e3fa', 68995),
+    'wgan-gp1-ring8': ('852d3f369103e3fa', 68995),
     'wgan-mnist': ('c3a7af8eee88a4aa', 697410),
     'word2vec-cbow-gcide': ('c1f94979b1221bac', 9688558),
     'word2vec-sg-gcide': ('45fd22a58ddee37d', 9688558),

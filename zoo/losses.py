@@ -74,8 +74,11 @@ def wasserstein_estimate(real_scores, fake_scores):
     return -wasserstein_discriminator_loss(real_scores, fake_scores)
 
 
-def gradient_penalty(critic, real, fake, seed=None, epsilon=None):
-    """WGAN-GP penalty E[(||grad_x D(x_hat)||_2 - 1)^2] (Gulrajani et al. 2017).
+def gradient_penalty(critic, real, fake, seed=None, epsilon=None, one_sided=False):
+    """WGAN-GP penalty E[(||grad_x D(x_hat)||_2 - 1)^2] (Gulrajani et al. 2017), or with
+    `one_sided` E[max(0, ||grad_x D(x_hat)||_2 - 1)^2]: only gradients steeper than 1 are
+    penalised, which is all the 1-Lipschitz constraint asks (Gulrajani et al.'s appendix;
+    Petzka et al. 2018, WGAN-LP).
 
     x_hat = eps * real + (1 - eps) * fake, with eps ~ U[0, 1] drawn once per example.
 
@@ -84,6 +87,7 @@ def gradient_penalty(critic, real, fake, seed=None, epsilon=None):
         real, fake: tensors of the same shape (batch, ...).
         seed: int or `keras.random.SeedGenerator` for eps (default None: unseeded).
         epsilon: optional explicit eps of shape (batch,), for tests.
+        one_sided: penalise only norms above 1 (default False: the two-sided penalty).
     """
     import tensorflow as tf  # gradients of the critic need the backend's tape
 
@@ -98,7 +102,8 @@ def gradient_penalty(critic, real, fake, seed=None, epsilon=None):
         scores = critic(x_hat, training=True)
     grads = tape.gradient(scores, x_hat)
     norms = ops.sqrt(ops.sum(ops.square(ops.reshape(grads, (batch, -1))), axis=1) + 1e-12)
-    return ops.mean(ops.square(norms - 1.0))
+    excess = ops.maximum(norms - 1.0, 0.0) if one_sided else norms - 1.0
+    return ops.mean(ops.square(excess))
 
 
 _PAIRS = {

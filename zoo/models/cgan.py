@@ -209,7 +209,8 @@ class ConditionalGAN(G.GAN):
             d_loss, real_s, fake_s = self.discriminator_loss(real, labels, wrong, fake)
             if self.gp_weight > 0:  # the penalty of D(., y) at points between real and fake images
                 critic = lambda x, training: self.discriminator([x, y], training=training)  # noqa: E731
-                d_loss = d_loss + self.gp_weight * L.gradient_penalty(critic, real, fake, seed=self.noise)
+                d_loss = d_loss + self.gp_weight * L.gradient_penalty(critic, real, fake, seed=self.noise,
+                                                                one_sided=self.gp_one_sided)
             share = distribute.scale_loss(d_loss)  # a replica's share: the optimizer sums the replicas'
         self._apply_d(tape.gradient(share, self.discriminator.trainable_variables))
         return d_loss, L.wasserstein_estimate(real_s, fake_s)

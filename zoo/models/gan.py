@@ -120,6 +120,8 @@ class GAN(ZooModel):
         clip_value: tau; clip every critic weight to [-tau, tau] after each critic update
             (WGAN), or None (default).
         gp_weight: lambda of the gradient penalty (WGAN-GP), 0 disables (default 0).
+        gp_one_sided: penalise only critic gradients steeper than 1, max(0, ||grad|| - 1)^2,
+            instead of (||grad|| - 1)^2 (default False).
         minibatch_kernels: B kernels of minibatch discrimination in D, 0 disables (default 0).
         minibatch_dim: C, dimension of each minibatch kernel (default 5).
         unrolled_steps: k; G's update backpropagates through k unrolled D updates
@@ -139,7 +141,7 @@ class GAN(ZooModel):
 
     def __init__(self, architecture="dcgan", data_shape=(28, 28, 1), latent_dim=64, g_filters=64, d_filters=64,
                  units=128, depth=3, loss="non-saturating", n_critic=1, clip_value=None, gp_weight=0.0,
-                 minibatch_kernels=0, minibatch_dim=5, unrolled_steps=0, unroll_lr=None, seed=0, **kwargs):
+                 gp_one_sided=False, minibatch_kernels=0, minibatch_dim=5, unrolled_steps=0, unroll_lr=None, seed=0, **kwargs):
         super().__init__(**kwargs)
         L.gan_losses(loss)  # validates the name
         self.loss_variant = loss
@@ -158,6 +160,9 @@ class GAN(ZooModel):
         depth = check_int(depth, "depth", 1, 64)
         self.clip_value = None if clip_value is None else float(clip_value)
         self.gp_weight = float(gp_weight)
+        if not isinstance(gp_one_sided, bool):
+            raise ValueError(f"gp_one_sided must be True or False, got {gp_one_sided!r}.")
+        self.gp_one_sided = gp_one_sided
         self.unrolled_steps = check_int(unrolled_steps, "unrolled_steps", 0)
         if self.unrolled_steps and gp_weight:
             raise ValueError("unrolled_steps with a gradient penalty is not supported.")
@@ -214,7 +219,8 @@ class GAN(ZooModel):
             fake_s = self.discriminator(fake, training=True)
             d_loss = d_loss_fn(real_s, fake_s)
             if self.gp_weight > 0:
-                d_loss = d_loss + self.gp_weight * L.gradient_penalty(self.discriminator, real, fake, seed=self.noise)
+                d_loss = d_loss + self.gp_weight * L.gradient_penalty(self.discriminator, real, fake, seed=self.noise,
+                                                                one_sided=self.gp_one_sided)
             share = distribute.scale_loss(d_loss)  # a replica's share: the optimizer sums the replicas'
         self._apply_d(tape.gradient(share, d_vars))
         return d_loss, L.wasserstein_estimate(real_s, fake_s)

@@ -117,6 +117,9 @@ VARIANTS = {
                 "GAN with minibatch discrimination in D (non-saturating loss)", _MBD),
     "wgan-gp": (dict(loss="wasserstein", n_critic=5, gp_weight=0.1),
                 "WGAN-GP: Wasserstein critic with gradient penalty, 5 critic steps", _WGAN_GP),
+    "wgan-gp1": (dict(loss="wasserstein", n_critic=5, gp_weight=0.1, gp_one_sided=True),
+                 "WGAN-GP with the one-sided penalty max(0, ||grad f|| - 1)^2 (only gradients steeper than 1 "
+                 "are penalised), 5 critic steps", _WGAN_GP),
 }
 MIXTURE_NET = {"ring8": dict(latent_dim=16, units=128, depth=3), "grid25": dict(latent_dim=16, units=128, depth=3)}
 MIXTURE_EPOCHS = {"ring8": 103, "grid25": 154}
@@ -125,7 +128,7 @@ MIXTURE_G_STEPS = {d: e * (100_000 // 256) for d, e in MIXTURE_EPOCHS.items()}  
 
 def _mixture_recipe(prefix, data):
     epochs, steps = MIXTURE_EPOCHS[data], MIXTURE_G_STEPS[data]
-    if prefix == "wgan-gp":
+    if prefix.startswith("wgan-gp"):  # K = 5: five times the epochs for the same generator updates
         return R.Recipe(epochs=5 * epochs, batch_size=256, probe_every=390,
                         compile=R.gan(R.adam_cosine(5e-4, 5 * steps, 0.5, 0.9), R.adam_cosine(5e-4, steps, 0.5, 0.9)))
     return R.Recipe(epochs=epochs, batch_size=256, probe_every=390,
@@ -145,6 +148,8 @@ TINY = {
     "tiny-mlp": dict(architecture="mlp", data_shape=[2], latent_dim=2, units=8, depth=2),
     "tiny-wgan-gp": dict(architecture="dcgan", data_shape=[8, 8, 1], latent_dim=8, g_filters=4, d_filters=4,
                          loss="wasserstein", n_critic=2, gp_weight=10.0),
+    "tiny-wgan-gp1": dict(architecture="mlp", data_shape=[2], latent_dim=2, units=8, depth=2, loss="wasserstein",
+                          n_critic=2, gp_weight=1.0, gp_one_sided=True),
     "tiny-unrolled-mbd": dict(architecture="mlp", data_shape=[2], latent_dim=2, units=8, depth=2,
                               unrolled_steps=2, minibatch_kernels=4, minibatch_dim=2),
 }
