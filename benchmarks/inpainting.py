@@ -66,7 +66,8 @@ def main(argv=None):
         start = time.perf_counter()
         filled = model.inpaint(xb if binary else x, mask, seed=0)
         seconds = time.perf_counter() - start
-        how = "pixel by pixel from p(x_ij | above, left)" if binary else "projection under the mask"
+        # "\\|": a pipe inside a Markdown table cell
+        how = "pixel by pixel from p(x_ij \\| above, left)" if binary else "projection under the mask"
         rows.append((model_id, how, accuracy(clf, filled, y), f"{seconds:.0f}"))
         print(f"{model_id}: accuracy {rows[-1][2]:.3f} in {seconds:.0f} s", flush=True)
     lines = [

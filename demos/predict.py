@@ -126,16 +126,20 @@ def strip(inputs, pred, truth):
     return viz.image_grid(np.concatenate([inputs, truth, pred]), ncols=INPUT_FRAMES)
 
 
-class GifOutput(ImageOutput):
-    """A read-only animated GIF, written atomically under its content hash (see `ImageOutput`)."""
+class GifOutput(gr.Image):
+    """A read-only animated GIF, written atomically under its content hash (see `ImageOutput`).
+    A direct subclass of gr.Image: Gradio names a template's frontend component after its base."""
 
     is_template = True  # rendered by the frontend's Image component
 
     def __init__(self, label="Animation", **kwargs):
-        super().__init__(label=label, format="gif", **kwargs)
+        super().__init__(label=label, format="gif", interactive=False, **kwargs)
+
+    def get_config(self, cls=None):
+        return super().get_config(cls or gr.Image)
 
     def postprocess(self, value):
-        return None if value is None else self.store(value, "prediction.gif")
+        return None if value is None else ImageOutput.store(self, value, "prediction.gif")
 
 
 def predict_outputs(model, clip):

@@ -231,7 +231,11 @@ def test_predict_the_future_plays_a_gif_and_lists_the_errors(browser):
     try:
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(local_url)
-        page.get_by_role("tab", name="Predict the future").click()
+        # The app's only tab is open already. A component the frontend cannot render keeps its
+        # loading overlay over the page: wait for every overlay to go before clicking anything.
+        playwright_api.expect(page.get_by_role("tab", name="Predict the future")).to_have_attribute(
+            "aria-selected", "true")
+        page.wait_for_selector("[data-testid=status-tracker].full:not(.hide)", state="hidden", timeout=3 * TIMEOUT_MS)
         page.locator(".model-choice input").first.click()
         page.get_by_role("option", name=model_id, exact=True).click()
         page.get_by_label("Moving MNIST test sequence (0 to 9,999)").fill("3")

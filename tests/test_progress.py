@@ -97,7 +97,7 @@ def test_training_quiet_silences_step_lines_and_bars(bars, monkeypatch):
     from training import train as T
 
     calls = []
-    monkeypatch.setattr(T, "train", lambda *args, verbose=True: calls.append(verbose))
+    monkeypatch.setattr(T, "train", lambda *args, verbose=True, **kwargs: calls.append(verbose))
     bars("0")
     assert T.main(["dcgan-mnist", "--max-steps", "1"]) == 0 and progress.enabled()
     assert T.main(["dcgan-mnist", "--max-steps", "1", "--quiet"]) == 0

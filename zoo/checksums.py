@@ -32,6 +32,14 @@ FILES = {
         "metrics.json": "21c208844fdd9291d1f6906c4f82d4338ce15a822f335f5bc2819a8433f66744",
         "model.weights.h5": "05acd40b8fc4c03448270f39e5032ebcdb3ce361497d11c42da56044739deb5e",
     },
+    "cgan-mnist": {
+        "README.md": "cc4ad4b60d3cf6d24a107b75d8637bf0afcab8add4f72c5f6349d410415f35ae",
+        "cgan-mnist-curves.png": "c14fe7e1522e294bcc2ccfa74e3300bc4846265f4dc801be6662139b0eeda540",
+        "cgan-mnist.png": "357c87e0360399bc64ea361dff74b1c5eecc0e7565906696fabe9dbd00432d2a",
+        "config.json": "8fe776cbcd5cf0051c8f8e3f2f0555fb5f35a5eda27282aacb58ef9cd62b1012",
+        "metrics.json": "c8ac153ab1c1b2b740d7b782002d1434edf68bb7287742b9c7e55c41994a4a62",
+        "model.weights.h5": "d6bf676b985133ff01ea84f8c0430815ef5ddde0ef28e94828ea90f911b987ae",
+    },
     "convae-mnist": {
         "README.md": "69529a669299fee134bd4589b74cfbd326c110e27157d0180dc930250aca23c0",
         "config.json": "38b628a614a46d4bf38f4855e46e1cd5c464c67b6ab4f5e7964da7ba7b35022c",
@@ -265,6 +273,7 @@ VERSIONS = {
     "ae-gaussian-mnist": 1,
     "ae-mnist": 1,
     "cae-mnist": 1,
+    "cgan-mnist": 1,
     "convae-mnist": 1,
     "dae-mnist": 1,
     "dcgan-mnist": 1,
