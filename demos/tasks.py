@@ -25,6 +25,7 @@ from demos.widgets import (
     MAX_SAMPLES,
     MAX_SEED,
     DrawingInput,
+    decodes_codes_alone,
     ImageInput,
     add_noise,
     check_int,
@@ -69,7 +70,7 @@ def generate_tab(tab):
     go.click(run, [model, n, seed], out, api_name="generate")
 
 
-@demo("Interpolate", serves=cap.Interpolator, accepts=is_image_model, about="""
+@demo("Interpolate", serves=cap.Interpolator, accepts=decodes_codes_alone, about="""
 Walk the straight line between two codes and decode each point. A seed's code is that of
 the first image the Generate tab shows for it; an uploaded image's code comes from the
 model's encoder, or for a GAN from projection (the code whose image is nearest yours,

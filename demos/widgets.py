@@ -69,6 +69,12 @@ def is_image_model(spec):
     return len(data_shape(spec)) == 3
 
 
+def decodes_codes_alone(spec):
+    """True for image models whose `decode` takes codes alone: not a conditional generator, whose
+    codes need a class too (it gets a tab of its own)."""
+    return is_image_model(spec) and not cap.has(spec, cap.Conditional)
+
+
 def encode(model, images):
     """Codes of images: the model's encoder (`capabilities.Encoder`), else projection onto what
     its generator can make (`capabilities.Projector`)."""
