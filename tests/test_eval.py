@@ -442,3 +442,13 @@ def test_binary_models_are_compared_with_binarized_real_images():
     from zoo.models.pixelcnn import PixelCNN
 
     assert PixelCNN.binary_data and not GAN.binary_data
+
+
+@pytest.mark.parametrize("bad,error,message", [
+    (np.array([0.5, 2.0]), ValueError, r"x must hold pixel values in \[0, 1\].*got values in \[0.5, 2\]"),
+    (np.array([0.5, np.nan]), ValueError, "and NaN"),
+    (np.array(["a"]), TypeError, "x must be a numeric array"),
+])
+def test_binarize_refuses_values_outside_the_unit_interval(bad, error, message):
+    with pytest.raises(error, match=message):
+        data.binarize(bad)

@@ -136,6 +136,9 @@ def _usage(spec):
         lines.append("clean = model.denoise(model.corrupt(x, seed=0))")
     if cap.has(spec, cap.Classifier):
         lines.append("labels = model.predict_labels(x)        # (n,) class ids")
+    if cap.has(spec, cap.Conditional):
+        lines += ["one_each = model.generate(10, seed=0, labels=list(range(10)))   # one sample per class",
+                  "restyled = model.change_class(0, labels=list(range(10)))       # one code, every class"]
     if cap.has(spec, cap.Likelihood):
         lines.append("nats = -model.log_likelihood(zoo.data.binarize(x, seed=0))   # per image, binarized as in its test NLL")
     if cap.has(spec, cap.Inpainter):

@@ -33,7 +33,7 @@ FILES = {
         "model.weights.h5": "05acd40b8fc4c03448270f39e5032ebcdb3ce361497d11c42da56044739deb5e",
     },
     "cgan-mnist": {
-        "README.md": "cc4ad4b60d3cf6d24a107b75d8637bf0afcab8add4f72c5f6349d410415f35ae",
+        "README.md": "321f4d7594e69ada6e6262a25aab30b99860a5889e043e5de6b0a7a7b0293b91",
         "cgan-mnist-curves.png": "c14fe7e1522e294bcc2ccfa74e3300bc4846265f4dc801be6662139b0eeda540",
         "cgan-mnist.png": "357c87e0360399bc64ea361dff74b1c5eecc0e7565906696fabe9dbd00432d2a",
         "config.json": "8fe776cbcd5cf0051c8f8e3f2f0555fb5f35a5eda27282aacb58ef9cd62b1012",

@@ -79,7 +79,13 @@ def binarize(x, seed=0):
     Example:
         xb = zoo.data.binarize(zoo.data.arrays("mnist", "test")[0])
     """
-    return (np.random.default_rng(seed).uniform(size=np.shape(x)) < x).astype(np.float32)
+    x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise TypeError(f"x must be a numeric array of pixel values in [0, 1], got dtype {x.dtype}.")
+    if x.size and not (np.all(np.isfinite(x)) and x.min() >= 0 and x.max() <= 1):
+        raise ValueError("x must hold pixel values in [0, 1] (scaled images, no NaN); got values in "
+                         f"[{np.nanmin(x):.3g}, {np.nanmax(x):.3g}]{' and NaN' if np.isnan(x).any() else ''}.")
+    return (np.random.default_rng(seed).uniform(size=x.shape) < x).astype(np.float32)
 
 
 def scale(x_uint8, value_range=(0.0, 1.0)):
