@@ -61,3 +61,38 @@ def test_mnist_variants_follow_their_papers():
     assert (g_opt["learning_rate"], g_opt["beta_1"], g_opt["beta_2"]) == pytest.approx((1e-4, 0.5, 0.9))
     a, b = registry.get_spec("dcgan-stacked-mnist").config, registry.get_spec("mbd-dcgan-stacked-mnist").config
     assert {k: v for k, v in b.items() if not k.startswith("minibatch")} == a and b["minibatch_kernels"] > 0
+
+
+def test_a_family_writes_the_keys_of_its_published_config_files():
+    """Published config files stay exact as families gain options (ZooModel.ADDED_OPTIONS)."""
+    import inspect
+    import json
+    import os
+
+    checked = 0
+    for model_id in registry.list_models():
+        spec = registry.get_spec(model_id)
+        path = os.path.join(spec.pretrained_dir, registry.CONFIG_FILE)
+        if not os.path.exists(path):
+            continue
+        config = json.load(open(path))["config"]
+        family = FAMILIES[spec.family]
+        named = {n for klass in family.__mro__ if "__init__" in klass.__dict__ and klass.__module__.startswith("zoo.")
+                 for n, p in inspect.signature(klass.__dict__["__init__"]).parameters.items()
+                 if n != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+        written = {k for k in named if k not in family.ADDED_OPTIONS or config.get(k, family.ADDED_OPTIONS[k])
+                   != family.ADDED_OPTIONS[k]}
+        assert set(config) - {"name"} == written, model_id
+        checked += 1
+    assert checked >= 20
+
+
+def test_an_added_option_is_written_only_off_its_default():
+    from zoo.models.gan import GAN
+
+    assert "gp_one_sided" not in zoo.load("gan-ring8", pretrained=False).get_config()
+    one_sided = GAN(architecture="mlp", data_shape=(2,), latent_dim=4, loss="wasserstein", gp_weight=1.0,
+                    gp_one_sided=True)
+    config = one_sided.get_config()
+    assert config["gp_one_sided"] is True
+    assert GAN.from_config(config).gp_one_sided is True

@@ -60,7 +60,7 @@ FILES = {
     },
     "dcgan-mnist": {
         "README.md": "4908d683ad3830a4f635548516396dcd89cb6a01986c5ad32a2aa36cf080c1f1",
-        "config.json": "9c46d35d579cbcb6cf09fb38bac3a6a6692c436e0e9e85eb6a19fa819f9b443d",
+        "config.json": "4210abffcc9ac5bc6d6f4b85aa38d3cd1664ee77a632d6d5712ed538ecc2a5ad",
         "dcgan-mnist.png": "a57cad883074fd4ad7303e3055921ace51cfdedd1bb2b8916e6d2960fc9099ad",
         "metrics.json": "ef9e04db56c9f4937f6606a64f4294471e6f32eb9766f4c2972a603704d0acf7",
         "model.weights.h5": "91e6d8f2c02294113842768c307270a0eba8c88960ef1dcbd72e86158f0920b9",

@@ -97,6 +97,9 @@ class ZooModel(keras.Model):
     binary_data = False
     OPTIMIZERS = ("optimizer",)
     TRACKERS = ()
+    # Options a family gained after some of its models were published: get_config leaves
+    # them out while they hold their default, so published config files stay exact.
+    ADDED_OPTIONS = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -116,7 +119,11 @@ class ZooModel(keras.Model):
 
     # --- config -------------------------------------------------------------------
     def get_config(self):
-        return {"name": self.name, **copy.deepcopy(self.__dict__.get("_zoo_config", {}))}
+        config = copy.deepcopy(self.__dict__.get("_zoo_config", {}))
+        for key, default in self.ADDED_OPTIONS.items():
+            if key in config and config[key] == default:
+                del config[key]
+        return {"name": self.name, **config}
 
     @classmethod
     def from_config(cls, config):

@@ -114,6 +114,7 @@ class Classifier(ClassifierOutputs, ZooModel):
     """
 
     CAPABILITIES = (cap.Classifier, cap.Features)
+    ADDED_OPTIONS = {"flip": False}
 
     def __init__(self, input_shape=(28, 28, 1), num_classes=10, filters=32, blocks=2,
                  convs_per_block=2, units=128, dropout=0.5, batch_norm=True, translate=0.0,

@@ -138,6 +138,7 @@ class GAN(ZooModel):
 
     CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector, cap.Inpainter)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
+    ADDED_OPTIONS = {"gp_one_sided": False}
 
     def __init__(self, architecture="dcgan", data_shape=(28, 28, 1), latent_dim=64, g_filters=64, d_filters=64,
                  units=128, depth=3, loss="non-saturating", n_critic=1, clip_value=None, gp_weight=0.0,
