@@ -12,6 +12,7 @@ Importing the package registers the tabs (`demos.tasks` fills `demos.registry.DE
 from demos import tasks  # noqa: F401  (registers the tabs)
 from demos import complete  # noqa: F401  (the Complete tab)
 from demos import predict  # noqa: F401  (the Predict the future tab)
+from demos import conditional  # noqa: F401  (the Conditional tab)
 from demos.app import build_app, launch
 
 __all__ = ["build_app", "launch"]
