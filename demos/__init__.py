@@ -13,6 +13,8 @@ from demos import tasks  # noqa: F401  (registers the tabs)
 from demos import complete  # noqa: F401  (the Complete tab)
 from demos import predict  # noqa: F401  (the Predict the future tab)
 from demos import conditional  # noqa: F401  (the Conditional tab)
+from demos import image2image  # noqa: F401  (the Translate and Super-resolve tabs)
+from demos import text2image  # noqa: F401  (the Text to image tab)
 from demos.app import build_app, launch
 
 __all__ = ["build_app", "launch"]

@@ -5,50 +5,29 @@ generate(n, seed, labels=...), the every-class grid's rows are classified as the
 pinned MNIST feature classifier, bad inputs give messages, unconditional models are not offered.
 """
 
-import socket
-
 import numpy as np
-import PIL.Image
 import pytest
 
 pytest.importorskip("gradio")
-from gradio_client import Client  # noqa: E402
 from gradio_client.exceptions import AppError  # noqa: E402
 
 import zoo  # noqa: E402
 from demos import app as demo_app  # noqa: E402
 from demos import conditional  # noqa: E402
 from demos import registry as tabs  # noqa: E402
-from demos.app import build_app, get_model, launch  # noqa: E402
+from demos.app import build_app, get_model  # noqa: E402
+from demo_client import GENERIC, launched, read  # noqa: E402
 from zoo import capabilities as cap  # noqa: E402
 from zoo.eval import features  # noqa: E402
 
 MODEL = "cgan-mnist"
-GENERIC = "has not enabled verbose error reporting"  # what an unhandled exception looks like
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
-def url():
+def client(tmp_path_factory):
     assert MODEL in zoo.list_models(task="conditional", pretrained=True), f"{MODEL} has no published weights"
-    app = build_app()
-    _, local_url, _ = launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True, quiet=True)
-    yield local_url
-    app.close()
-
-
-@pytest.fixture(scope="module")
-def client(url, tmp_path_factory):
-    return Client(url, verbose=False, download_files=str(tmp_path_factory.mktemp("downloads")))
-
-
-def read(path):
-    return np.asarray(PIL.Image.open(path))
+    with launched(build_app(), tmp_path_factory.mktemp("downloads")) as c:
+        yield c
 
 
 def tiles(grid, n, ncols, side=28, pad=2):

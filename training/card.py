@@ -143,6 +143,12 @@ def _usage(spec):
         lines.append("nats = -model.log_likelihood(zoo.data.binarize(x, seed=0))   # per image, binarized as in its test NLL")
     if cap.has(spec, cap.Inpainter):
         lines.append("filled = model.inpaint(x[:4], mask, seed=0)   # mask == 0 where pixels are unknown")
+    if cap.has(spec, cap.Translator):
+        lines += [f'source, target = zoo.data.arrays("{spec.dataset}", "test")   # (n, H, W, C) pairs in [0, 1]',
+                  "output = model.translate(source[:16], seed=0)   # same shape as target"]
+    if cap.has(spec, cap.Upscaler):
+        lines += [f'low, high = zoo.data.arrays("{spec.dataset}", "test")   # (n, h, w, C) -> (n, H, W, C) in [0, 1]',
+                  "upscaled = model.upscale(low[:16])               # same shape as high[:16]"]
     if cap.has(spec, cap.Recommender):
         lines += ["model.recommend(user_id, n=10)          # [(movie title, predicted stars), ...]",
                   "model.predict(user_id, movie_id)        # predicted stars"]

@@ -46,7 +46,10 @@ Classifier = Capability("classify", ("predict_proba", "predict_labels"),
 Features = Capability("features", ("features",), "features(x) -> (n, d) feature vectors")
 # Capabilities of the families to come (issues 13-16): declared here once, with their methods.
 Conditional = Capability("conditional", ("generate",), "generate(n, seed, labels=...) -> class-conditional samples")
-Translator = Capability("translate", ("translate",), "translate(x, direction) -> images in [0, 1]")
+TextConditional = Capability("text_to_image", ("generate",),
+                             "generate(n, seed, text=...) -> samples described by the text")
+Translator = Capability("translate", ("translate",),
+                        "translate(x, direction) -> images in [0, 1]; the family's DIRECTIONS lists its directions")
 Upscaler = Capability("upscale", ("upscale",), "upscale(x) -> larger images in [0, 1]")
 Inpainter = Capability("inpaint", ("inpaint",), "inpaint(x, mask, seed) -> x with mask == 0 filled in")
 Sequence = Capability("predict_frames", ("predict_frames",), "predict_frames(frames, steps) -> future frames")
@@ -58,7 +61,7 @@ Documents = Capability("embed_documents", ("infer_vector", "most_similar_documen
 
 ALL = (Generator, Interpolator, Projector, Encoder, Denoiser, Contractive, Likelihood, LowerBound, Classifier,
        Features,
-       Conditional, Translator, Upscaler, Inpainter, Sequence, Embedding, Recommender, Documents)
+       Conditional, TextConditional, Translator, Upscaler, Inpainter, Sequence, Embedding, Recommender, Documents)
 BY_NAME = {c.name: c for c in ALL}
 
 

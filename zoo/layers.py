@@ -278,3 +278,40 @@ class RowLSTM(layers.Layer):
     def get_config(self):
         return {**super().get_config(), "units": self.units, "kernel_size": self.kernel_size,
                 "mask_type": self.mask_type}
+
+
+# ----------------------------------------------------------------------------- super-resolution
+@keras.saving.register_keras_serializable(package="zoo")
+class PixelShuffle(layers.Layer):
+    """Sub-pixel upsampling (Shi et al. 2016, Real-Time Single Image and Video Super-Resolution
+    Using an Efficient Sub-Pixel Convolutional Neural Network, arXiv:1609.05158): the r^2 C
+    channels of each pixel become an r x r block of C channels, (n, h, w, r^2 C) -> (n, r h, r w, C)
+    (`tf.nn.depth_to_space`, channels last). A registered layer, so no Lambda layer is saved.
+
+    Args:
+        block_size: r (default 2).
+
+    Example:
+        x = PixelShuffle(2)(layers.Conv2D(4 * 64, 3, padding="same")(x))   # twice the side, 64 channels
+    """
+
+    def __init__(self, block_size=2, **kwargs):
+        super().__init__(**kwargs)
+        self.block_size = int(block_size)
+        if self.block_size < 2:
+            raise ValueError(f"block_size must be an int >= 2, got {block_size!r}.")
+
+    def call(self, x):
+        import tensorflow as tf
+
+        return tf.nn.depth_to_space(x, self.block_size)
+
+    def compute_output_shape(self, input_shape):
+        r = self.block_size
+        n, h, w, c = input_shape
+        if c is not None and c % (r * r):
+            raise ValueError(f"PixelShuffle({r}) needs channels divisible by {r * r}, got {c}.")
+        return (n, None if h is None else h * r, None if w is None else w * r, None if c is None else c // (r * r))
+
+    def get_config(self):
+        return {**super().get_config(), "block_size": self.block_size}

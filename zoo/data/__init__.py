@@ -15,6 +15,12 @@
   with document tags among the contexts (`zoo.data.documents`).
 - ``moving_mnist``: Moving MNIST videos (20, 64, 64, 1), generated exactly and seeded
   (`zoo.data.moving_mnist`): a fresh training stream every pass, a fixed test set.
+- ``captioned_mnist``: MNIST digits with seeded English captions of their measured thickness, slant and
+  width, as (image, token ids) pairs (`zoo.data.captions`); held-out test templates.
+- ``edges2digits``, ``edges2fashion``: (source, target) pairs of image-to-image translation, an
+  image's edge map -> the image (`zoo.data.paired`), (28, 28, 1) each, exact.
+- ``mnist_sr``, ``fashion_mnist_sr``, ``photo_patches_sr``: (low, high) super-resolution pairs, the
+  input the area (box) downsampling of the target by 4 (`zoo.data.superres`), exact.
 
 >>> from zoo import data
 >>> ds = data.load("mnist", split="train", batch_size=128)
@@ -35,6 +41,9 @@ from zoo.data import movielens  # noqa: F401  (reads its package only when asked
 from zoo.data import text  # noqa: F401  (reads a corpus only when asked)
 from zoo.data import documents  # noqa: F401  (reads a document corpus only when asked)
 from zoo.data import moving_mnist  # noqa: F401  (generates sequences only when asked)
+from zoo.data import captions  # noqa: F401  (measures and captions digits only when asked)
+from zoo.data import paired  # noqa: F401  (computes edge maps only when asked)
+from zoo.data import superres  # noqa: F401  (reads its images only when asked)
 
 #: name -> (element shape, description)
 DATASETS = {
@@ -49,8 +58,12 @@ DATASETS = {
 }
 DATASETS["moving_mnist"] = (moving_mnist.SHAPE, "Moving MNIST: 2 MNIST digits bouncing in 64x64, 20 frames "
                             "(Srivastava et al. 2015), seeded: 10,000 fresh train sequences a pass, 10,000 test")
+DATASETS["captioned_mnist"] = ((28, 28, 1), "MNIST with a caption per digit (thickness, slant, width words) as "
+                               "(image, token ids) pairs; test captions from held-out templates")
 DATASETS.update(text.DATASETS)  # word2vec streams: "<corpus>-pairs", "<corpus>-windows"
 DATASETS.update(documents.DATASETS)  # doc2vec streams: "<corpus>-dbow", "<corpus>-dm"
+DATASETS.update({k: (paired.SHAPE, d) for k, (_, d) in paired.PAIRED.items()})  # (source, target) pairs
+DATASETS.update(superres.DATASETS)  # (low, high) super-resolution pairs; the shape is the target's
 RATINGS = ("movielens",)  # rating sets: x is int32 (user index, item index), y the stars
 SPLITS = ("train", "test")
 STREAM_KINDS = ("text", "video")  # kinds whose training data is a seeded stream (`is_stream`)
@@ -106,6 +119,13 @@ def arrays(name, split="train", value_range=(0.0, 1.0), num_examples=None, seed=
         x, y = movielens.split(split)
     elif name == "moving_mnist":  # the fixed test set, or num_examples train sequences from seed
         return moving_mnist.arrays(split, num_examples, seed, value_range)
+    elif name == "captioned_mnist":  # images and the token ids of their captions (seed: the captions')
+        c = captions.arrays(split, seed, num_examples, value_range)
+        return c.images, c.tokens
+    elif name in paired.PAIRED:  # (sources, targets): the target of a pair is its label
+        return paired.arrays(name, split, value_range, num_examples)
+    elif name in superres.DATASETS:  # (low, high): the high-resolution target of a pair is its label
+        return superres.arrays(name, split, value_range, num_examples)
     elif name == "stacked_mnist":  # digits of the same MNIST split; exact given n and seed
         n = num_examples or (60_000 if split == "train" else 10_000)
         x, y = stacked_mnist(n, seed=seed if seed is not None else (0 if split == "train" else 1),
@@ -168,9 +188,17 @@ def load(
         return text.load(name, split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels)
     if name in documents.DATASETS:  # doc2vec streams, drawn the same way (zoo.data.documents.load)
         return documents.load(name, split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels)
+    if name == "captioned_mnist":  # (image, token ids) pairs whatever with_labels says
+        return captions.load(split, batch_size, shuffle, seed, drop_remainder, num_examples, value_range)
     if name == "moving_mnist":  # a fresh training stream every pass, or the fixed test set
         return moving_mnist.load(split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels,
                                  value_range)
+    if name in paired.PAIRED:  # (source, target) batches
+        return paired.load(name, split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels,
+                           value_range)
+    if name in superres.DATASETS:  # (low, high) batches
+        return superres.load(name, split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels,
+                             value_range)
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
     train = split == "train"

@@ -4,7 +4,9 @@ The suites are chosen from the spec's capabilities and its dataset, never from i
 a Classifier gets its test accuracy, an Encoder its reconstruction metrics, a Generator the
 sample metrics of its dataset (mode coverage on mixtures and Stacked MNIST, FID / KID /
 precision-recall where a feature network is pinned), a Recommender its held-out RMSE beside
-baselines (`zoo.eval.recommend`); a model with several gets them all.
+baselines (`zoo.eval.recommend`), a Translator its L1 / SSIM / classifier accuracy on held-out
+pairs (`zoo.eval.translation`), an Upscaler its PSNR / SSIM beside bicubic
+(`zoo.eval.superres`); a model with several gets them all.
 """
 
 import warnings
@@ -18,6 +20,9 @@ from zoo.eval import embedding, reconstruction
 from zoo.eval import documents, recommend
 from zoo.eval import video
 from zoo.eval import conditional
+from zoo.eval import text2image
+from zoo.eval import translation
+from zoo.eval import superres
 from zoo.eval.fid_kid import fid, kid
 from zoo.eval.mixtures import N_SAMPLES as MIX_N, SEEDS as MIX_SEEDS, evaluate_mixture, kl_to_uniform
 from zoo.eval.prdc import precision_recall
@@ -229,6 +234,12 @@ def _suites(model, spec, n_samples, classifier, parts):
         parts.append(generator_metrics(model, dataset, n_samples, classifier, spec.binary_data))
     if cap.has(spec, cap.Conditional):  # class-conditional samples: accuracy of the asked class, per class
         parts.append(conditional.conditional_metrics(model, dataset, n_samples, classifier))
+    if cap.has(spec, cap.TextConditional):  # captions: the class and attributes asked for, held-out templates
+        parts.append(text2image.text2image_metrics(model, dataset, n_samples, classifier))
+    if cap.has(spec, cap.Translator) and dataset in translation.DATASETS:  # paired translation: L1, SSIM, FCN idea
+        parts.append(translation.translation_metrics(model, dataset, n_samples, classifier))
+    if cap.has(spec, cap.Upscaler):  # super-resolution: PSNR / SSIM beside bicubic, accuracy and FID where pinned
+        parts.append(superres.superres_metrics(model, spec, n_samples, classifier))
     if cap.has(spec, cap.Embedding):  # word vectors: similarity and analogy sets (gensim's files)
         parts.append(embedding.embedding_metrics(model))
     if cap.has(spec, cap.Recommender) and dataset in recommend.DATASETS:
