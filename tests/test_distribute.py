@@ -8,7 +8,7 @@ The CPU can only be split before TensorFlow runs its first operation, so the two
 in one fresh process (this file run as a script) whose JSON report the tests read. Every case
 trains with plain SGD, under which a wrongly scaled loss shows as a wrongly sized step (Adam
 would hide it). A family that draws no noise in a step must match one device within float
-tolerance, every weight (batch-norm averages and a factorization's counts too); one that draws
+tolerance, every weight (batch-norm averages and a factorization's counts too; see ROUNDING); one that draws
 noise (GAN codes, VAE samples, dropout, corruption) within 25% in the norm of the step.
 """
 
@@ -30,7 +30,14 @@ NOISY_NORM = 0.25  # a noisy family's step norm within 25% of one device's; a wr
 # discrimination (MLP), a factorization's bias minimisers (multiplicative) and its gradient solver.
 # And a classifier without dropout and augmentation, which draws no noise, so its synchronised
 # batch norm must give exactly one device's step.
-VARIANTS = ("GAN/tiny-wgan-gp", "GAN/tiny-unrolled-mbd", "NMF/tiny-biased", "NMF/tiny-gradient")
+VARIANTS = ("GAN/tiny-wgan-gp", "GAN/tiny-unrolled-mbd", "NMF/tiny-biased", "NMF/tiny-gradient", "SRGAN/tiny",
+            "SRGAN/tiny-srresnet-rgb-x4")
+# Noise-free, yet not reproducible to float tolerance in another summation order: an SRGAN step updates
+# D, then G through the updated D, and a pre-activation that rounding moves across a LeakyReLU / PReLU
+# kink changes single gradient entries. Repeated runs of SRGAN/tiny from fresh weights measured 0.04 to
+# 11.7 tolerances on their worst weight with step norms equal to 5e-6; it is judged by the norm of its
+# step like the noisy families, and its generator alone (SRResNet, the srresnet preset) by every weight.
+ROUNDING = ("SRGAN/tiny",)
 EXTRA = {"Classifier/tiny-no-noise": ("Classifier", "tiny", dict(dropout=0.0, translate=0.0, rotate=0.0))}
 CLI_ID = "tiny-ring8-test"  # tests/test_training.py's tiny catalog entry
 CLI_ARGS = [CLI_ID, "--max-steps", "4", "--epochs", "1", "--quiet"]
@@ -186,7 +193,7 @@ def test_one_step_on_two_replicas_moves_the_weights_as_one_device(report, case):
     r = report[case]
     assert "error" not in r, f"{case}: {r.get('error')}"
     assert r["replicas"] == REPLICAS
-    if r["noisy"]:
+    if r["noisy"] or case in ROUNDING:
         ratio = r["norm_multi"] / r["norm_one"]
         assert abs(ratio - 1.0) <= NOISY_NORM, (f"{case}: the step on {REPLICAS} replicas is {ratio:.3f} times "
                                                 "one device's in norm (a loss scaled for the wrong batch?)")

@@ -83,13 +83,13 @@ def build_unet_generator(image_shape=(28, 28, 1), target_channels=1, filters=64,
     skips = []
     for i in range(depth):
         x = layers.Conv2D(min(filters * 2**i, max_filters), 4, strides=2, padding="same", use_bias=i == 0)(x)
-        x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x) if i else x
+        x = batch_norm()(x) if i else x
         skips.append(layers.LeakyReLU(0.2)(x))
         x = skips[-1]
     for k, i in enumerate(reversed(range(depth - 1))):  # k-th block from the bottleneck, up to level i
         x = layers.Conv2DTranspose(min(filters * 2**i, max_filters), 4, strides=2, padding="same",
                                    use_bias=False)(x)
-        x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)
+        x = batch_norm()(x)
         if dropout > 0 and k < dropout_layers:
             x = NoiseDropout(dropout, seed=None if seed is None else seed + k)(x)
         x = layers.Concatenate()([layers.ReLU()(x), skips[i]])
@@ -107,9 +107,15 @@ def build_patch_discriminator(pair_shape=(28, 28, 2), filters=64, d_layers=3):
     x = x_in
     for i in range(d_layers + 1):
         x = layers.Conv2D(filters * 2**i, 4, strides=2 if i < d_layers else 1, padding="same", use_bias=i == 0)(x)
-        x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x) if i else x
+        x = batch_norm()(x) if i else x
         x = layers.LeakyReLU(0.2)(x)
     return keras.Model(x_in, layers.Conv2D(1, 4, padding="same", name="patch_logits")(x), name="discriminator")
+
+
+def batch_norm():
+    """BN at PyTorch's pace (momentum 0.9, the authors' code), over the global batch when built
+    for several replicas (`zoo.distribute.sync_batch_norm`)."""
+    return layers.BatchNormalization(momentum=BN_MOMENTUM, synchronized=distribute.sync_batch_norm())
 
 
 # ----------------------------------------------------------------------------- model
