@@ -188,6 +188,13 @@ FILES = {
         "model.weights.h5": "a50c7cb3d0ca3be01d14ec8808a5b2ac8f360186b396cf3c95cf326c8facd762",
         "pixelcnn-mnist.png": "665495b659a1cd71e342047e3e5aa0f567a8a39f97fe8641f6be525fe3b6d5ec",
     },
+    "pixelrnn-mnist": {
+        "README.md": "cab8ba40e716d3981601d627feb8e649a3c901b8c99fc0d2926eb186f6d3be19",
+        "config.json": "2cf667f002f21b926297deada95a030d9fa37194bc606f86f8a20b9e94514888",
+        "metrics.json": "9c3634b93872c1e118cf142fac750f5b5183c72fe87b61423ccfcc7cf57448b9",
+        "model.weights.h5": "e12227b6f774f5445a550f36a90dae969d085459cb47879b9ee56c2abff0b61d",
+        "pixelrnn-mnist.png": "602a1920d6f9f734a004457787aaaa98c250fa985f544a53081bc7fbbf5e9c69",
+    },
     "tangentprop-mnist": {
         "README.md": "7b085e49a3559a18644335d251a9b5ff69e1e3853ad10f21a331ad8e5156196f",
         "config.json": "4f765d066d57a046ed682b50c2ce1171a34e6d06e5737dc6a241c550a763cb5a",
@@ -294,6 +301,7 @@ VERSIONS = {
     "nmf-biased-movielens": 1,
     "nmf-movielens": 1,
     "pixelcnn-mnist": 1,
+    "pixelrnn-mnist": 1,
     "tangentprop-mnist": 1,
     "unrolled-gan-grid25": 1,
     "unrolled-gan-ring8": 1,
