@@ -49,6 +49,12 @@ FILES = {
         "metrics.json": "f9a9d619be3c59ff4f2d0e2df26ee5ff7440a36f491f930e9321f042edac38bc",
         "model.weights.h5": "146b6126b6ba56d01e842568b0b18cf25b364b49bbe7c7c1d558a12fcccc9a29",
     },
+    "convnet-moving-mnist": {
+        "README.md": "fe8edea8f57b234a8950dbcdf7419d981f1ffce995803b7ca1aed38d8a2d36c9",
+        "config.json": "a52eeb0ff42a51a1887df3640037aba071364a7585a6f9e24f00761e175e194d",
+        "metrics.json": "dfebd06ce07c493267f0a2f9f8fbc77796dace06cca451be46c2c5a9dc13b53e",
+        "model.weights.h5": "a0b115a97eac487b5e8be7fe876d2844636fdb6e2ff07c2fb42a98533d15e3fc",
+    },
     "dae-mnist": {
         "README.md": "d8b4d696d113482d4d4db18b0364ac9630b979efdcca484e656ec1f203195c1d",
         "config.json": "e0a127ea381b5fdd2005fc5196cccd05290e824f1970dcd5df13a666f5345456",
@@ -282,6 +288,7 @@ VERSIONS = {
     "cae-mnist": 1,
     "cgan-mnist": 1,
     "convae-mnist": 1,
+    "convnet-moving-mnist": 1,
     "dae-mnist": 1,
     "dcgan-mnist": 1,
     "dcgan-stacked-mnist": 1,
