@@ -262,3 +262,20 @@ def test_predict_the_future_plays_a_gif_and_lists_the_errors(browser):
     finally:
         page.close()
         app.close()
+
+
+def test_pick_cgan_mnist_and_a_class_and_see_its_samples(page):
+    page.get_by_role("tab", name="Conditional").click()
+    choose_model(page, "conditional-button", "cgan-mnist")
+    tab = tab_of(page, "conditional-button")
+    page.locator("#conditional-class input").click()
+    page.get_by_role("option", name="7", exact=True).click()
+    tab.get_by_label("Number of samples (1 to 256)").fill("4")
+    tab.get_by_label("Seed (0 to 2,147,483,647)").fill("2")
+    page.locator("#conditional-button").click()
+    grid = shown_png(page, "#conditional-output")
+    shot(page, "conditional.png")
+    expected = picture(get_model("cgan-mnist").generate(4, seed=2, labels=7))
+    assert grid.shape == expected.shape == (2 * 30 + 2, 2 * 30 + 2)
+    assert np.abs(grid.astype(int) - expected).max() <= 1
+    assert grid[2:30, 2:30].max() > 200, "a digit is visible"

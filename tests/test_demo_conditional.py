@@ -17,6 +17,7 @@ from demos import conditional  # noqa: E402
 from demos import registry as tabs  # noqa: E402
 from demos.app import build_app, get_model  # noqa: E402
 from demo_client import GENERIC, launched, read  # noqa: E402
+from test_demo import tiles  # noqa: E402  (the demo grid's layout)
 from zoo import capabilities as cap  # noqa: E402
 from zoo.eval import features  # noqa: E402
 
@@ -28,16 +29,6 @@ def client(tmp_path_factory):
     assert MODEL in zoo.list_models(task="conditional", pretrained=True), f"{MODEL} has no published weights"
     with launched(build_app(), tmp_path_factory.mktemp("downloads")) as c:
         yield c
-
-
-def tiles(grid, n, ncols, side=28, pad=2):
-    """Undo `zoo.viz.image_grid` (the layout the demo uses) back to (n, side, side) uint8."""
-    out = []
-    for i in range(n):
-        r, q = divmod(i, ncols)
-        y, x = pad + r * (side + pad), pad + q * (side + pad)
-        out.append(grid[y: y + side, x: x + side])
-    return np.stack(out)
 
 
 def test_the_conditional_endpoints_are_published(client):
