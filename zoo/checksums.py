@@ -208,6 +208,14 @@ FILES = {
         "model.weights.h5": "e49d51df40fb6c18fb1adeac896d70d3211d3c2847e8e34504b23180172499d0",
         "tangentprop-mnist.png": "f62245ff7f978388e2f694fd698548b7482d972ed346fe2634b0210bcbb45e58",
     },
+    "text2digit": {
+        "README.md": "0d52d6f870661f6d915684773d06fc8052a48ca58cce06d83f5d8af3e07044a8",
+        "config.json": "db1d1c90de425d36a9f4addd8de6a644237138231c33feca0a555d119be1bfa2",
+        "metrics.json": "1da25e394d6ab89ba8cad50e04bf749426c55db034f87fa9fe4aec86daf86e9e",
+        "model.weights.h5": "89e08baf3cb33a2bd134298198092b8aba0e49ebc36de4a9de7188c0f424a891",
+        "text2digit-curves.png": "a249b514701fedb8b768d74a67c756223c8ae9056a85bfd81fa727521feaa7c1",
+        "text2digit.png": "55d8dade045b8713360aa1e5f429c7b8fd105387996245e71c49dbb657299572",
+    },
     "unrolled-gan-grid25": {
         "README.md": "e8e27bd172409cb5efb7f2b5e9df137ec31dca6379f6394dd325846b067640e6",
         "config.json": "8ecfc422356308dcc54066cdb8513c8639f66ff376c4e5cb90dc89e8741977f8",
@@ -310,6 +318,7 @@ VERSIONS = {
     "pixelcnn-mnist": 1,
     "pixelrnn-mnist": 1,
     "tangentprop-mnist": 1,
+    "text2digit": 1,
     "unrolled-gan-grid25": 1,
     "unrolled-gan-ring8": 1,
     "vae-mnist": 1,
