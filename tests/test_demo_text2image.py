@@ -1,8 +1,8 @@
 """The demo's Text to image tab as a client uses it: gradio_client against the app.
 
-text2digit built untrained (`build_app(pretrained=False)`): the tab's plumbing does not depend on
-the weights. The grid is the model's own generate(n, seed, text=...); unknown words and bad
-fields get messages that name them.
+The shipped text2digit through `zoo.load`: the grid is the model's own generate(n, seed, text=...),
+the digits drawn are the ones the words name (the pinned MNIST classifier reads them), and unknown
+words and bad fields get messages that name them.
 """
 
 
@@ -16,24 +16,35 @@ from demos import text2image  # noqa: E402
 from demos.app import build_app, get_model  # noqa: E402
 from demo_client import GENERIC, launched, read  # noqa: E402
 from demos.widgets import picture  # noqa: E402
+from test_demo import tiles  # noqa: E402  (the demo grid's layout)
+from zoo.eval import features  # noqa: E402
 
 MODEL = "text2digit"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    with launched(build_app(pretrained=False, models=MODEL), tmp_path_factory.mktemp("downloads")) as c:
+    with launched(build_app(models=MODEL), tmp_path_factory.mktemp("downloads")) as c:
         yield c
 
 
 def test_the_grid_is_the_models_own_samples_of_the_text(client):
     text = "a thin upright zero"
     grid = read(client.predict(MODEL, text, 4, 3, api_name="/text_to_image"))
-    expected = picture(get_model(MODEL, pretrained=False).generate(4, seed=3, text=text))
+    expected = picture(get_model(MODEL).generate(4, seed=3, text=text))
     assert grid.shape == expected.shape and np.abs(grid.astype(int) - expected).max() <= 1
     assert np.array_equal(grid, read(client.predict(MODEL, text, 4, 3, api_name="/text_to_image")))
     assert not np.array_equal(grid, read(client.predict(MODEL, "a thick seven leaning right", 4, 3,
                                                         api_name="/text_to_image")))
+
+
+@pytest.mark.parametrize("text, digit", [("a thin upright zero", 0), ("a thick seven leaning right", 7),
+                                         ("wide bold 3", 3)])
+def test_the_digits_drawn_are_the_ones_the_words_name(client, text, digit):
+    grid = read(client.predict(MODEL, text, 16, 0, api_name="/text_to_image"))
+    digits = tiles(grid, 16)[..., None].astype(np.float32) / 255.0
+    share = np.mean(features.feature_network("mnist").predict_labels(digits) == digit)
+    assert share >= 0.75, f"{text!r}: only {share:.2f} of the 16 digits are read as {digit}"
 
 
 @pytest.mark.parametrize("args, named", [(("a purple zero", 4, 0), "purple"), (("", 4, 0), "Description"),

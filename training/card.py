@@ -139,6 +139,8 @@ def _usage(spec):
     if cap.has(spec, cap.Conditional):
         lines += ["one_each = model.generate(10, seed=0, labels=list(range(10)))   # one sample per class",
                   "restyled = model.change_class(0, labels=list(range(10)))       # one code, every class"]
+    if cap.has(spec, cap.TextConditional):
+        lines.append('described = model.generate(2, seed=0, text=["a thick seven leaning right", "a thin upright zero"])')
     if cap.has(spec, cap.Likelihood):
         lines.append("nats = -model.log_likelihood(zoo.data.binarize(x, seed=0))   # per image, binarized as in its test NLL")
     if cap.has(spec, cap.Inpainter):

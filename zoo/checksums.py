@@ -33,7 +33,7 @@ FILES = {
         "model.weights.h5": "05acd40b8fc4c03448270f39e5032ebcdb3ce361497d11c42da56044739deb5e",
     },
     "cgan-mnist": {
-        "README.md": "321f4d7594e69ada6e6262a25aab30b99860a5889e043e5de6b0a7a7b0293b91",
+        "README.md": "733352b42338e2e8a194ddc1a491b6bdab8e7e64cab00ae3cf9f69341efb1f59",
         "cgan-mnist-curves.png": "c14fe7e1522e294bcc2ccfa74e3300bc4846265f4dc801be6662139b0eeda540",
         "cgan-mnist.png": "357c87e0360399bc64ea361dff74b1c5eecc0e7565906696fabe9dbd00432d2a",
         "config.json": "8fe776cbcd5cf0051c8f8e3f2f0555fb5f35a5eda27282aacb58ef9cd62b1012",
@@ -209,7 +209,7 @@ FILES = {
         "tangentprop-mnist.png": "f62245ff7f978388e2f694fd698548b7482d972ed346fe2634b0210bcbb45e58",
     },
     "text2digit": {
-        "README.md": "0d52d6f870661f6d915684773d06fc8052a48ca58cce06d83f5d8af3e07044a8",
+        "README.md": "65e85523d214f6c47b962760baf42e7b67754d98ab5e64755d1f46f1a1f5a3a5",
         "config.json": "db1d1c90de425d36a9f4addd8de6a644237138231c33feca0a555d119be1bfa2",
         "metrics.json": "1da25e394d6ab89ba8cad50e04bf749426c55db034f87fa9fe4aec86daf86e9e",
         "model.weights.h5": "89e08baf3cb33a2bd134298198092b8aba0e49ebc36de4a9de7188c0f424a891",
