@@ -33,3 +33,14 @@ def launched(app, downloads):
 def read(path):
     """An image file the app returned, as a numpy array."""
     return np.asarray(PIL.Image.open(path))
+
+
+def tiles(grid, n, ncols=None, side=28, pad=2):
+    """Undo `zoo.viz.image_grid` (the layout the demo uses) back to (n, side, side) uint8."""
+    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    out = []
+    for i in range(n):
+        r, q = divmod(i, ncols)
+        y, x = pad + r * (side + pad), pad + q * (side + pad)
+        out.append(grid[y: y + side, x: x + side])
+    return np.stack(out)

@@ -19,6 +19,7 @@ from gradio_client.exceptions import AppError  # noqa: E402
 
 import zoo  # noqa: E402
 from zoo import registry  # noqa: E402
+from demo_client import tiles  # noqa: E402
 from demos import app as demo_app  # noqa: E402
 from demos.app import build_app, get_model, launch  # noqa: E402
 
@@ -96,17 +97,6 @@ def files(tmp_path_factory):
 
 def read(path):
     return np.asarray(PIL.Image.open(path))
-
-
-def tiles(grid, n, ncols=None, side=28, pad=2):
-    """Undo `zoo.viz.image_grid` (the layout the demo uses) back to (n, side, side) uint8."""
-    ncols = ncols or int(np.ceil(np.sqrt(n)))
-    out = []
-    for i in range(n):
-        r, q = divmod(i, ncols)
-        y, x = pad + r * (side + pad), pad + q * (side + pad)
-        out.append(grid[y: y + side, x: x + side])
-    return np.stack(out)
 
 
 def to_uint8(images):

@@ -16,8 +16,7 @@ from demos import app as demo_app  # noqa: E402
 from demos import conditional  # noqa: E402
 from demos import registry as tabs  # noqa: E402
 from demos.app import build_app, get_model  # noqa: E402
-from demo_client import GENERIC, launched, read  # noqa: E402
-from test_demo import tiles  # noqa: E402  (the demo grid's layout)
+from demo_client import GENERIC, launched, read, tiles  # noqa: E402
 from zoo import capabilities as cap  # noqa: E402
 from zoo.eval import features  # noqa: E402
 

@@ -14,9 +14,8 @@ from gradio_client.exceptions import AppError  # noqa: E402
 
 from demos import text2image  # noqa: E402
 from demos.app import build_app, get_model  # noqa: E402
-from demo_client import GENERIC, launched, read  # noqa: E402
+from demo_client import GENERIC, launched, read, tiles  # noqa: E402
 from demos.widgets import picture  # noqa: E402
-from test_demo import tiles  # noqa: E402  (the demo grid's layout)
 from zoo.eval import features  # noqa: E402
 
 MODEL = "text2digit"
