@@ -58,7 +58,9 @@ Turn an image of one kind into another. **pix2pix** learned from pairs (an edge 
 digit or garment it came from) to draw the target of a source; its generator's dropout is its
 only noise, so each seed gives another drawing of the same edges. The row shows the source, the
 translations (one per seed) and, for a test pair, the true target. Draw your own edge map (light
-strokes on black) or upload one.
+strokes on black) or upload one. **CycleGAN** learned both directions between two domains from
+unpaired images (a2b: printed digit to handwritten, b2a: back); it has no noise (every seed gives
+the same translation) and a test image has no true target.
 """)
 def translate_tab(tab):
     with gr.Row():
@@ -100,6 +102,8 @@ def translate_tab(tab):
         source, target = test_pair(model_id, i)
         if direction == "b2a":
             source, target = target, source
+        if registry.get_spec(model_id).dataset in zdata.fonts.UNPAIRED:  # two domains' images: no true target
+            target = None
         return translations(m, source, direction, n, seed, target)
 
     def run_image(model_id, direction, image, n, seed):

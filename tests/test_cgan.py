@@ -188,6 +188,7 @@ def test_save_pretrained_then_zoo_load_round_trip(tmp_path):
 @pytest.mark.parametrize("kw,msg", [
     (dict(conditioning="hidden"), "conditioning"), (dict(num_classes=1), "num_classes"),
     (dict(matching_aware="yes"), "matching_aware"), (dict(unrolled_steps=2), "unrolled_steps"),
+    (dict(pack=2), "pack"),
     (dict(embed_dim=0), "embed_dim"), (dict(architecture="resnet"), "architecture"),
 ])
 def test_bad_constructor_arguments(kw, msg):

@@ -1,10 +1,10 @@
 """The demo's Translate and Super-resolve tabs as a client uses them: gradio_client against the app.
 
-The models are the catalog's pix2pix-edges2digits and srresnet-mnist built untrained
-(`build_app(pretrained=False)`): what is checked is the tabs' plumbing, which does not depend on
-the weights. A translation row is the source, the model's own `translate` for each seed, the
-target; a super-resolution row is the area-downsampled input, `tf.image.resize` bicubic, the
-model's `upscale` and the original.
+The models are the catalog's pix2pix-edges2digits, cyclegan-printed2handwritten and srresnet-mnist
+built untrained (`build_app(pretrained=False)`): what is checked is the tabs' plumbing, which does not
+depend on the weights. A translation row is the source, the model's own `translate` for each seed, the
+target (none for an unpaired model); a super-resolution row is the area-downsampled input,
+`tf.image.resize` bicubic, the model's `upscale` and the original.
 """
 
 import io
@@ -27,12 +27,12 @@ from zoo import data as zdata  # noqa: E402
 from zoo.data import superres  # noqa: E402
 from zoo.eval.superres import bicubic  # noqa: E402
 
-TRANSLATOR, UPSCALER = "pix2pix-edges2digits", "srresnet-mnist"
+TRANSLATOR, UPSCALER, UNPAIRED = "pix2pix-edges2digits", "srresnet-mnist", "cyclegan-printed2handwritten"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    app = build_app(pretrained=False, models=f"{TRANSLATOR},{UPSCALER}")
+    app = build_app(pretrained=False, models=f"{TRANSLATOR},{UPSCALER},{UNPAIRED}")
     with launched(app, tmp_path_factory.mktemp("downloads")) as c:
         yield c
 
@@ -53,6 +53,17 @@ def test_a_test_pair_row_is_source_translations_target(client):
     assert row.shape == expected.shape
     assert np.abs(row.astype(int) - expected).max() <= 1
     assert np.array_equal(row, read(client.predict(TRANSLATOR, "a2b", 3, 2, 5, api_name="/translate")))
+
+
+def test_an_unpaired_model_translates_both_ways_without_a_target(client):
+    assert image2image.directions(UNPAIRED) == ["a2b", "b2a"]
+    row = read(client.predict(UNPAIRED, "b2a", 2, 2, 0, api_name="/translate"))
+    m = get_model(UNPAIRED, pretrained=False)
+    handwritten = zdata.arrays("printed2handwritten", "test", num_examples=3)[1][2:3]  # the B side of index 2
+    out = m.translate(handwritten, direction="b2a")
+    expected = picture(np.concatenate([handwritten, out, out]), ncols=3)  # no noise; the A image is no target
+    assert row.shape == expected.shape == (32, 3 * 30 + 2)
+    assert np.abs(row.astype(int) - expected).max() <= 1
 
 
 def test_an_uploaded_source_is_translated(client, tmp_path):

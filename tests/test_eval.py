@@ -226,12 +226,22 @@ def test_stacked_mnist_is_a_registered_dataset():
 
 
 class BrightnessClassifier:
-    """Labels a grayscale image by its mean brightness: image filled with d/10 -> digit d."""
+    """Labels a grayscale image by its mean brightness: image filled with d/10 -> digit d, sure of
+    it (p = 1); a brightness halfway between two digits' gets p = 0.5 for each."""
 
     num_classes = 10
 
     def predict_labels(self, x, batch_size=1000):
-        return np.rint(np.asarray(x).mean(axis=(1, 2, 3)) * 10).astype(np.int64)
+        return self.predict_proba(x).argmax(-1)
+
+    def predict_proba(self, x, batch_size=1000):
+        t = np.asarray(x).mean(axis=(1, 2, 3)) * 10
+        lo = np.clip(np.floor(t + 1e-6), 0, 9).astype(int)
+        hi = np.clip(np.rint(t + 0.25), 0, 9).astype(int)  # lo + 1 halfway between digits, else lo
+        p = np.zeros((len(t), 10))
+        p[np.arange(len(t)), lo] += 0.5
+        p[np.arange(len(t)), hi] += 0.5
+        return p
 
 
 def stacked_images(modes):
@@ -245,6 +255,11 @@ def test_stacked_modes_counts_modes_and_kl():
     r = E.stacked_modes(stacked_images(modes), BrightnessClassifier())
     assert r["modes_hit"] == 4 and r["n"] == 20
     assert r["kl_to_uniform"] == pytest.approx(math.log(1000 / 4))
+    assert r["channel_confident_share"] == 1.0
+    blurred = stacked_images(modes)
+    blurred[:10, ..., 0] += 0.05  # the red digit of 10 of the 20 samples is halfway between two
+    r = E.stacked_modes(blurred, BrightnessClassifier())
+    assert r["channel_confident_share"] == pytest.approx(1 - 10 / 60)
 
     class Gen:
         def generate(self, n, seed=None):
@@ -280,10 +295,14 @@ def test_evaluate_digit_generator(small_clf):
         res = E.evaluate(g, registry.get_spec("dcgan-mnist"), n_samples=300, classifier=small_clf)
     _check_result(res, ["fid", "kid", "kid_std", "precision", "recall", "fid_real_vs_real",
                         "kid_real_vs_real", "kid_real_vs_real_std", "classes_covered",
-                        "class_kl_to_uniform"])
+                        "class_kl_to_uniform", "class_share_min", "class_share_max", "confident_share",
+                        "confident_share_real"])
     ev = res["eval"]
     assert 0 <= ev["precision"] <= 1 and 0 <= ev["recall"] <= 1
     assert 1 <= ev["classes_covered"] <= 10
+    assert 0 <= ev["class_share_min"] <= 0.1 <= ev["class_share_max"] <= 1
+    assert (ev["class_share_min"] > 0) == (ev["classes_covered"] == 10)
+    assert 0 <= ev["confident_share"] <= 1 and 0 <= ev["confident_share_real"] <= 1
     assert ev["fid"] > ev["fid_real_vs_real"]  # noise from an untrained G is farther than real data
     assert "300" in res["protocol"]["fid"] and "mnist-classifier" in res["protocol"]["fid"]
 
@@ -296,7 +315,7 @@ def test_evaluate_mixture_and_stacked_generators(small_clf):
     assert "seed" in res["protocol"]["hq_percent_mean"]
     s = GAN(architecture="dcgan", data_shape=[28, 28, 3], latent_dim=8, g_filters=4, d_filters=4)
     res = E.evaluate(s, _spec("stacked_mnist"), n_samples=100, classifier=small_clf)
-    _check_result(res, ["modes_hit", "mode_kl_to_uniform"])
+    _check_result(res, ["modes_hit", "mode_kl_to_uniform", "channel_confident_share"])
     assert 1 <= res["eval"]["modes_hit"] <= 100
 
 

@@ -44,6 +44,8 @@ VARIANTS = [
     dict(loss="wasserstein", n_critic=2, gp_weight=10.0),
     dict(loss="non-saturating", minibatch_kernels=4, minibatch_dim=3),
     dict(loss="non-saturating", unrolled_steps=3),
+    dict(loss="non-saturating", pack=2),
+    dict(loss="wasserstein", n_critic=2, gp_weight=10.0, pack=4),
 ]
 
 
@@ -199,10 +201,33 @@ def test_fit_before_compile_is_a_clear_error():
     (dict(architecture="resnet"), "architecture"),
     (dict(data_shape=[7, 7, 1]), "cannot be built"),
     (dict(unrolled_steps=2, gp_weight=1.0), "not supported"),
+    (dict(pack=0), "pack"),
+    (dict(pack=2, unrolled_steps=1), "not supported"),
 ])
 def test_bad_constructor_arguments(kw, msg):
     with pytest.raises(ValueError, match=msg):
         GAN(**dict(PRESETS["tiny"], **kw))
+
+
+def test_packing_stacks_m_consecutive_samples_on_the_channel_axis():
+    g = GAN(**dict(PRESETS["tiny"], data_shape=[8, 8, 3], pack=2))
+    assert g.discriminator.input_shape == (None, 8, 8, 6)
+    x = np.random.default_rng(0).uniform(size=(4, 8, 8, 3)).astype(np.float32)
+    p = np.array(g.packed(x))
+    assert p.shape == (2, 8, 8, 6)
+    np.testing.assert_array_equal(p[1, ..., :3], x[2])  # pack 1 = examples 2 and 3, side by side
+    np.testing.assert_array_equal(p[1, ..., 3:], x[3])
+    m = GAN(**dict(PRESETS["tiny-mlp"], pack=3))
+    v = np.arange(12, dtype=np.float32).reshape(6, 2)
+    np.testing.assert_array_equal(np.array(m.packed(v)), v.reshape(2, 6))
+    assert "pack" not in GAN(**PRESETS["tiny"]).get_config()  # published configs keep their keys
+    assert GAN.from_config(g.get_config()).pack == 2
+
+
+def test_a_batch_that_does_not_split_into_packs_is_refused():
+    g = tiny(pack=3)
+    with pytest.raises(ValueError, match="multiple of pack"):
+        g.fit(batches((8, 8, 1), batch=8), epochs=1, verbose=0)
 
 
 def test_minibatch_discrimination_hand_values():

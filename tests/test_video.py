@@ -350,3 +350,17 @@ def test_training_draws_each_epoch_from_its_seed():
     assert len(first) == 2 and first[0].shape == (spec.recipe.batch_size, 20, 64, 64, 1)
     np.testing.assert_array_equal(first[1], next(iter(make(0).skip(1))).numpy())
     assert not np.array_equal(first[0], next(iter(make(1))).numpy())
+
+
+def test_card_figure_shows_inputs_truth_and_prediction_of_test_sequences(tmp_path):
+    from PIL import Image
+
+    k = mm.INPUT_FRAMES
+    model = tiny_model(frame_shape=[64, 64, 1], input_frames=k, output_frames=mm.FRAMES - k)
+    path = ev.prediction_figure(model, str(tmp_path / "p.png"), n=2)
+    img = np.asarray(Image.open(path))
+    assert img.shape[:2] == (6 * (64 + 2) + 2, k * (64 + 2) + 2)  # 2 sequences x 3 rows, 10 frames a row
+    first = mm.test_set()[:1][0]  # row 1 is the first test sequence's input frames, as drawn
+    np.testing.assert_array_equal(img[2:66, 2:66], first[0])
+    np.testing.assert_array_equal(img[68:132, 2:66], first[k])  # row 2 starts with frame 11
+    assert ev.card_figures(registry.get_spec("dcgan-mnist"), str(tmp_path)) == []  # no frames to predict

@@ -70,9 +70,10 @@ def has_figures(spec):
 def _figures(spec, folder):
     """Card sections with figures drawn from the installed model into `folder` ([] when its
     capabilities and dataset have none, or it is not installed)."""
-    from zoo.eval import critic, reconstruction
+    from zoo.eval import critic, reconstruction, video
 
     out = reconstruction.card_figures(spec.id, folder) if has_figures(spec) else []
+    out += video.card_figures(spec, folder)
     if cap.has(spec, cap.Recommender):  # Lee & Seung's "parts of objects" beside PCA's components
         from zoo.eval import recommend
 

@@ -21,6 +21,9 @@
   image's edge map -> the image (`zoo.data.paired`), (28, 28, 1) each, exact.
 - ``mnist_sr``, ``fashion_mnist_sr``, ``photo_patches_sr``: (low, high) super-resolution pairs, the
   input the area (box) downsampling of the target by 4 (`zoo.data.superres`), exact.
+- ``printed_digits`` (with labels), ``printed2handwritten`` (unpaired (printed, MNIST) batches) and
+  ``glyphs`` ((DejaVu Sans, DejaVu Serif Bold Italic) pairs): rendered from matplotlib's fonts, exact and
+  seeded (`zoo.data.fonts`).
 
 >>> from zoo import data
 >>> ds = data.load("mnist", split="train", batch_size=128)
@@ -44,6 +47,7 @@ from zoo.data import moving_mnist  # noqa: F401  (generates sequences only when 
 from zoo.data import captions  # noqa: F401  (measures and captions digits only when asked)
 from zoo.data import paired  # noqa: F401  (computes edge maps only when asked)
 from zoo.data import superres  # noqa: F401  (reads its images only when asked)
+from zoo.data import fonts  # noqa: F401  (renders glyphs only when asked)
 
 #: name -> (element shape, description)
 DATASETS = {
@@ -64,6 +68,7 @@ DATASETS.update(text.DATASETS)  # word2vec streams: "<corpus>-pairs", "<corpus>-
 DATASETS.update(documents.DATASETS)  # doc2vec streams: "<corpus>-dbow", "<corpus>-dm"
 DATASETS.update({k: (paired.SHAPE, d) for k, (_, d) in paired.PAIRED.items()})  # (source, target) pairs
 DATASETS.update(superres.DATASETS)  # (low, high) super-resolution pairs; the shape is the target's
+DATASETS.update(fonts.DATASETS)  # printed digits, unpaired (printed, handwritten), glyph pairs
 RATINGS = ("movielens",)  # rating sets: x is int32 (user index, item index), y the stars
 SPLITS = ("train", "test")
 STREAM_KINDS = ("text", "video")  # kinds whose training data is a seeded stream (`is_stream`)
@@ -126,6 +131,8 @@ def arrays(name, split="train", value_range=(0.0, 1.0), num_examples=None, seed=
         return paired.arrays(name, split, value_range, num_examples)
     elif name in superres.DATASETS:  # (low, high): the high-resolution target of a pair is its label
         return superres.arrays(name, split, value_range, num_examples)
+    elif name in fonts.DATASETS:  # (images, digits), (source, target) or (printed, handwritten)
+        return fonts.arrays(name, split, value_range, num_examples)
     elif name == "stacked_mnist":  # digits of the same MNIST split; exact given n and seed
         n = num_examples or (60_000 if split == "train" else 10_000)
         x, y = stacked_mnist(n, seed=seed if seed is not None else (0 if split == "train" else 1),
@@ -199,6 +206,9 @@ def load(
     if name in superres.DATASETS:  # (low, high) batches
         return superres.load(name, split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels,
                              value_range)
+    if name in fonts.DATASETS:  # rendered digits and glyphs
+        return fonts.load(name, split, batch_size, shuffle, seed, drop_remainder, num_examples, with_labels,
+                          value_range)
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
     train = split == "train"

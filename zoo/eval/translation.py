@@ -11,7 +11,8 @@ On the first n test pairs of its dataset (`zoo.data.paired`: all 10,000 by defau
   ``classifier_accuracy``, the share of outputs that the dataset's pinned feature classifier
   (`features.FEATURE_NETWORKS`) assigns to the class of their target, beside
   ``classifier_real_accuracy``, its accuracy on the real targets (the ceiling). A dataset whose
-  classifier is not pinned or not trained gets L1 and SSIM only, and their protocol says why.
+  classifier is not pinned or not trained gets L1 and SSIM only, and their protocol says why; so do
+  the font glyph pairs (`zoo.data.fonts`), 62 letters and digits that no pinned classifier reads.
 
 Chosen by the `Translator` capability on the paired sets (`zoo.eval.suite`).
 
@@ -23,11 +24,13 @@ import warnings
 
 import numpy as np
 
-from zoo.data import paired
+from zoo.data import fonts, paired
 from zoo.eval import conditional
 from zoo.eval import features as F
 
-DATASETS = tuple(paired.PAIRED)
+DATASETS = tuple(paired.PAIRED) + tuple(fonts.PAIRED)
+GLYPHS_WHY = ("its pairs are glyphs of 62 letters and digits, which no pinned feature classifier reads "
+              "(mnist-classifier knows the digits 0-9 only)")
 N_PAIRS = 10_000  # the whole test split
 SEED = 0  # of the dropout masks of translate
 SSIM_WINDOW = 11
@@ -50,22 +53,26 @@ def translation_metrics(model, dataset, n_samples=None, classifier=None, seed=SE
 
     Args:
         model: a model with the `Translator` capability.
-        dataset: "edges2digits" or "edges2fashion".
+        dataset: "edges2digits", "edges2fashion" or "glyphs".
         n_samples: the first n test pairs (default all 10,000).
         classifier: the classifier to use instead of the pinned one (tests, quick looks).
         seed: the seed of `translate` (default 0).
     """
-    if dataset not in paired.PAIRED:
+    if dataset not in DATASETS:
         return {}
     n = min(n_samples or N_PAIRS, N_PAIRS)
-    source, target = paired.arrays(dataset, "test", num_examples=n)
+    if dataset in fonts.PAIRED:  # no class a digit classifier could check
+        source, target = fonts.arrays(dataset, "test", num_examples=n)
+        pairs, kind, base, why = (f"the first {len(source):,} {dataset} test pairs ({fonts.PAIRED[dataset]}, "
+                                  "zoo.data.fonts)", "glyph", None, GLYPHS_WHY)
+    else:
+        source, target = paired.arrays(dataset, "test", num_examples=n)
+        base, kind, why = paired.PAIRED[dataset][0], "edge map", None
+        pairs = (f"the first {len(source):,} {dataset} test pairs (edge map -> image, zoo.data.paired, from the "
+                 f"{F.dataset_name(base)} test split)")
     out = model.translate(source, seed=seed)
-    base = paired.PAIRED[dataset][0]
-    pairs = (f"the first {len(source):,} {dataset} test pairs (edge map -> image, zoo.data.paired, from the "
-             f"{F.dataset_name(base)} test split)")
     outputs = f"translate(sources, seed={seed}) of {pairs}"
-    why = None
-    if classifier is None:  # the conditional suite's reason, which names the classifier id to train
+    if classifier is None and base is not None:  # the conditional suite's reason, naming the classifier to train
         why = conditional._unavailable(base)
         if why:
             warnings.warn(f"Classifier accuracy of the translations skipped for {dataset}: {why}.", RuntimeWarning,
@@ -75,7 +82,7 @@ def translation_metrics(model, dataset, n_samples=None, classifier=None, seed=SE
           "ssim": float(np.mean(ssim(out, target)))}
     proto = {
         "l1": f"mean |G(x) - y| per pixel (pixels in [0, 1]), {outputs} vs their targets{note}",
-        "l1_copy_source": f"mean |x - y| per pixel: the source edge map itself as the output, on {pairs}",
+        "l1_copy_source": f"mean |x - y| per pixel: the source {kind} itself as the output, on {pairs}",
         "ssim": f"mean SSIM (tf.image.ssim: Gaussian window {min(SSIM_WINDOW, *source.shape[1:3])}, sigma 1.5, "
                 f"k1 0.01, k2 0.03, max value 1) of {outputs} vs their targets{note}",
     }

@@ -11,6 +11,8 @@ the last input frame into every future frame, and predict all black (zeros).
 >>> video.sequence_metrics(zoo.load("convnet-moving-mnist"), spec, n_samples=1000)["eval"]["mse"]
 """
 
+import os
+
 import numpy as np
 
 from zoo.data import moving_mnist
@@ -111,3 +113,37 @@ def sequence_metrics(model, spec=None, n_samples=None, source="generated"):
     proto["mse_vs_best_baseline"] = ("mse / min(copy_last_mse, black_mse): below 1 beats both baselines (0.75 is "
                                      f"25% below the better one); {task}")
     return {"eval": ev, "protocol": proto}
+
+
+# ----------------------------------------------------------------------------- card figure
+N_FIGURE_CLIPS = 3  # test sequences shown in the card
+
+
+def prediction_figure(model, path, n=N_FIGURE_CLIPS):
+    """PNG of the first n test sequences, three rows each: the 10 input frames, the 10 true future
+    frames, and `predict_frames(inputs, steps=10)`. Returns `path`."""
+    from zoo import viz
+
+    clips = moving_mnist.test_set()[:n][..., None].astype(np.float32) / 255.0
+    k = moving_mnist.INPUT_FRAMES
+    inputs, target = clips[:, :k], clips[:, k:]
+    pred = model.predict_frames(inputs, steps=target.shape[1])
+    rows = np.concatenate([np.stack([inputs[i], target[i], pred[i]]) for i in range(n)])  # (3n, 10, H, W, 1)
+    return viz.save_png(path, viz.image_grid(rows.reshape(-1, *rows.shape[2:]), ncols=k), scale=1)
+
+
+def card_figures(spec, folder):
+    """The card section [(title, markdown)] with `<id>-predictions.png` drawn into `folder` from the
+    installed model ([] for a model that does not predict frames, or is not installed)."""
+    from zoo import capabilities as cap
+    from zoo.hub import load
+
+    if not cap.has(spec, cap.Sequence) or not spec.weights:
+        return []
+    name = f"{spec.id}-predictions.png"
+    prediction_figure(load(spec.id, compile=False), os.path.join(folder, name))
+    k = moving_mnist.INPUT_FRAMES
+    body = (f"![predictions of {spec.id}]({name})\n\nThe first {N_FIGURE_CLIPS} sequences of the Moving MNIST test "
+            f"set, three rows each: the {k} frames the model sees, the {moving_mnist.FRAMES - k} frames that "
+            f"follow, and `predict_frames(frames, steps={moving_mnist.FRAMES - k})`. Time runs left to right.")
+    return [("Predictions", body)]

@@ -266,21 +266,30 @@ class ZooModel(keras.Model):
                 "values outside its range, or lower the learning rate.")
         return history
 
-    def _check_first_batch(self, x, y=None):
+    @staticmethod
+    def first_batch(x, y=None):
+        """(inputs, targets) of the first batch `fit` was given: a tf.data.Dataset's first element or
+        the arrays themselves, the targets taken from `y` when the batch has none. None when it cannot
+        be looked at without consuming it (a distributed dataset, a PyDataset, an iterator): the train
+        step still checks shapes and dtypes."""
         import tensorflow as tf
 
-        first = x
         if isinstance(x, tf.distribute.DistributedDataset):
-            return  # split across replicas already: the train step still checks shapes and dtypes
-        if isinstance(x, tf.data.Dataset):
-            first = next(iter(x.take(1)), None)
-        if first is None or isinstance(first, (keras.utils.PyDataset,)) or callable(getattr(first, "__next__", None)):
-            return
+            return None
+        first = next(iter(x.take(1)), None) if isinstance(x, tf.data.Dataset) else x
+        if first is None or isinstance(first, keras.utils.PyDataset) or callable(getattr(first, "__next__", None)):
+            return None
         first, first_y, _ = keras.utils.unpack_x_y_sample_weight(first)
+        return first, (y if first_y is None else first_y)
+
+    def _check_first_batch(self, x, y=None):
+        batch = self.first_batch(x, y)
+        if batch is None:
+            return
+        first, labels = batch
         if isinstance(first, (tuple, list)):  # (inputs, extras): the images come first
             first = first[0]
         self.check_data(np.asarray(first[:256]), "training data")
-        labels = y if first_y is None else first_y  # an array's labels come as `y`
         if labels is not None and not isinstance(labels, (tuple, list, dict)):
             labels = np.asarray(labels[:256])  # float labels (ratings, targets) must be finite too
             if np.issubdtype(labels.dtype, np.floating) and not np.all(np.isfinite(labels)):

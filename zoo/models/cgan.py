@@ -100,8 +100,9 @@ class ConditionalGAN(G.GAN):
             raise ValueError(f"conditioning must be one of {CONDITIONING}, got {conditioning!r}.")
         if not isinstance(matching_aware, bool):
             raise ValueError(f"matching_aware must be True or False, got {matching_aware!r}.")
-        if kwargs.get("unrolled_steps", 0):
-            raise ValueError("unrolled_steps is not supported by ConditionalGAN (it must be 0).")
+        for option, off in (("unrolled_steps", 0), ("pack", 1)):
+            if kwargs.get(option, off) != off:
+                raise ValueError(f"{option} is not supported by ConditionalGAN (it must be {off}).")
         self.conditioning, self.matching_aware = conditioning, matching_aware
         self.embed_dim = check_width(embed_dim, "embed_dim")
         super().__init__(**kwargs)

@@ -128,6 +128,10 @@ class GAN(ZooModel):
             (`zoo.models.unrolled`); D itself still takes only its own K updates (default 0).
         unroll_lr: None (default) unrolls D's own optimizer (Adam or SGD); a float makes the
             unrolled updates plain gradient steps of that size.
+        pack: m; PacGAN's packing (Lin et al. 2018): D scores m samples at once, concatenated
+            on the channel (or feature) axis, all real or all fake, so a collapsed G's packs
+            look unlike real ones. Batches must hold a multiple of m examples per critic
+            update (default 1: no packing).
         seed: seed of the training noise (default 0).
 
     Example:
@@ -138,11 +142,12 @@ class GAN(ZooModel):
 
     CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector, cap.Inpainter)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
-    ADDED_OPTIONS = {"gp_one_sided": False}
+    ADDED_OPTIONS = {"gp_one_sided": False, "pack": 1}
 
     def __init__(self, architecture="dcgan", data_shape=(28, 28, 1), latent_dim=64, g_filters=64, d_filters=64,
                  units=128, depth=3, loss="non-saturating", n_critic=1, clip_value=None, gp_weight=0.0,
-                 gp_one_sided=False, minibatch_kernels=0, minibatch_dim=5, unrolled_steps=0, unroll_lr=None, seed=0, **kwargs):
+                 gp_one_sided=False, minibatch_kernels=0, minibatch_dim=5, unrolled_steps=0, unroll_lr=None, pack=1,
+                 seed=0, **kwargs):
         super().__init__(**kwargs)
         L.gan_losses(loss)  # validates the name
         self.loss_variant = loss
@@ -168,6 +173,9 @@ class GAN(ZooModel):
         if self.unrolled_steps and gp_weight:
             raise ValueError("unrolled_steps with a gradient penalty is not supported.")
         self.unroll_lr = None if unroll_lr is None else float(unroll_lr)
+        self.pack = check_int(pack, "pack", 1, 64)
+        if self.pack > 1 and self.unrolled_steps:
+            raise ValueError("pack > 1 with unrolled_steps is not supported.")
         mbd = dict(minibatch_kernels=check_int(minibatch_kernels, "minibatch_kernels", 0, 1024),
                    minibatch_dim=check_int(minibatch_dim, "minibatch_dim", 1, 1024))
         self.generator, self.discriminator = self.build_networks(architecture, int(g_filters), int(d_filters),
@@ -178,16 +186,17 @@ class GAN(ZooModel):
     def build_networks(self, architecture, g_filters, d_filters, units, depth, mbd):
         """(generator, discriminator) built from the constructor's arguments (`mbd`: the minibatch
         discrimination kwargs); a conditional family overrides it to condition both on labels."""
+        packed = (*self.data_shape[:-1], self.data_shape[-1] * self.pack)  # D's input: m samples stacked
         if architecture == "dcgan":
             return (build_dcgan_generator(self.latent_dim, self.data_shape, g_filters),
-                    build_dcgan_discriminator(self.data_shape, d_filters, **mbd))
+                    build_dcgan_discriminator(packed, d_filters, **mbd))
         if architecture != "mlp":
             raise ValueError(f"Unknown architecture {architecture!r}; expected 'dcgan' or 'mlp'.")
         if len(self.data_shape) != 1:
             raise ValueError(f"The mlp architecture needs 1-d data, got {self.data_shape}.")
         dim = self.data_shape[0]
         return (build_mlp_generator(self.latent_dim, dim, units, depth),
-                build_mlp_discriminator(dim, units, depth, **mbd))
+                build_mlp_discriminator(packed[0], units, depth, **mbd))
 
     def tracker_names(self):
         return ("d_loss", "g_loss") + (("w_estimate",) if self.loss_variant == "wasserstein" else ())
@@ -207,11 +216,23 @@ class GAN(ZooModel):
     def _codes(self, n):
         return keras.random.normal((n, self.latent_dim), seed=self.noise)
 
+    def packed(self, x):
+        """x (n, ...) as n / m packs of m consecutive examples concatenated on the last axis
+        (`pack` = m); unchanged without packing."""
+        m = self.pack
+        if m == 1:
+            return x
+        shape = tuple(self.data_shape)
+        x = ops.reshape(x, (-1, m, *shape))
+        x = ops.moveaxis(x, 1, -2)  # (n / m, ..., m, channels): a pack's samples side by side per channel
+        return ops.reshape(x, (-1, *shape[:-1], shape[-1] * m))
+
     def _d_step(self, real):
         import tensorflow as tf
 
         d_loss_fn = L.gan_losses(self.loss_variant)[0]
-        fake = self.generator(self._codes(ops.shape(real)[0]), training=True)  # G fixed: not differentiated
+        fake = self.packed(self.generator(self._codes(ops.shape(real)[0]), training=True))  # G fixed
+        real = self.packed(real)
         d_vars = self.discriminator.trainable_variables
         with tf.GradientTape() as tape:
             # Real and fake go through D as separate batches: minibatch features compare an
@@ -241,7 +262,7 @@ class GAN(ZooModel):
                 theta, frozen, first = self._unrolled_critic(real, first_codes)
                 scores, _ = self.discriminator.stateless_call(theta, frozen, fake, training=True)
             else:
-                scores = self.discriminator(fake, training=True)
+                scores = self.discriminator(self.packed(fake), training=True)
             g_loss = g_loss_fn(scores)
             share = distribute.scale_loss(g_loss)
         self.g_optimizer.apply_gradients(zip(tape.gradient(share, g_vars), g_vars))
@@ -257,6 +278,9 @@ class GAN(ZooModel):
     def train_step(self, data):
         x, _ = self.unpack(data)
         per = ops.shape(x)[0] // self.n_critic
+        if self.pack > 1 and isinstance(per, int) and per % self.pack:
+            raise ValueError(f"pack={self.pack}: each critic update's batch ({per} examples: the batch / "
+                             f"n_critic, per replica) must be a multiple of pack.")
         slices = [x[k * per: (k + 1) * per] for k in range(self.n_critic)]  # fresh real data per update
         if self.unrolled_steps:
             # G's update looks k critic steps ahead of the current D; then D takes the first of
@@ -281,7 +305,7 @@ class GAN(ZooModel):
         x, _ = self.unpack(data)
         d_loss_fn, g_loss_fn = L.gan_losses(self.loss_variant)
         fake = self.generator(self._codes(ops.shape(x)[0]), training=False)
-        real_s, fake_s = self.discriminator(x), self.discriminator(fake)
+        real_s, fake_s = self.discriminator(self.packed(x)), self.discriminator(self.packed(fake))
         return self.track({"d_loss": d_loss_fn(real_s, fake_s), "g_loss": g_loss_fn(fake_s),
                            "w_estimate": L.wasserstein_estimate(real_s, fake_s)})
 

@@ -217,15 +217,10 @@ class Pix2Pix(ZooModel):
         return self._pair(x, y)
 
     def _check_first_batch(self, x, y=None):
-        import tensorflow as tf
-
-        if isinstance(x, tf.distribute.DistributedDataset):
-            return  # split across replicas already: the train step still checks shapes and dtypes
-        first = next(iter(x.take(1)), None) if isinstance(x, tf.data.Dataset) else x
-        if first is None or isinstance(first, keras.utils.PyDataset) or callable(getattr(first, "__next__", None)):
+        batch = self.first_batch(x, y)
+        if batch is None:
             return
-        first, first_y, _ = keras.utils.unpack_x_y_sample_weight(first)
-        target = y if first_y is None else first_y
+        first, target = batch
         if target is None:  # pairs stacked on channels
             self.check_data(np.asarray(first[:256]), "training data")
         else:

@@ -54,6 +54,15 @@ _FASHION_LIMITS = (
     *CARD.limitations[:3],
     "- One training run (seed 0) with a short CPU recipe.")
 
+_GLYPH_INTENDED = ("Teaching and research on paired image-to-image translation between fonts: draw a letter or digit "
+                   "given in DejaVu Sans in DejaVu Serif Bold Italic (`translate(glyph, seed=...)`): serifs, weight "
+                   "and slant added to a known shape. Not a font generator: it knows one pair of fonts at 28x28.")
+_GLYPH_LIMITS = ("- Trained on 28x28 glyphs of 62 characters (A-Z, a-z, 0-9) rendered from two fonts matplotlib ships "
+                 "(`zoo.data.fonts`): other characters, fonts or sizes are outside its training data.",
+                 "- No feature classifier reads glyphs, so the evaluation reports L1 and SSIM against the true target "
+                 "glyphs only, and says so; the paper reports no number on fonts.",
+                 "- One training run (seed 0) with a short CPU recipe.")
+
 SPECS = [
     ModelSpec(id="pix2pix-edges2digits", family="Pix2Pix", config=dict(_NET, adversarial=True),
               dataset="edges2digits", summary="pix2pix on MNIST: edge map -> digit (U-Net G, 16x16 PatchGAN, cGAN + "
@@ -70,6 +79,10 @@ SPECS = [
                                                "cGAN + 100 L1)",
               paper=_PAPER, license="mit", recipe=_RECIPE, primary_metric=("ssim", "max"),
               limitations=_FASHION_LIMITS, paper_numbers=_PAPER_NUMBERS),
+    ModelSpec(id="pix2pix-sans2serif", family="Pix2Pix", config=dict(_NET, adversarial=True), dataset="glyphs",
+              summary="pix2pix on font glyphs: DejaVu Sans -> DejaVu Serif Bold Italic (62 characters, cGAN + 100 L1)",
+              paper=_PAPER, recipe=_RECIPE, primary_metric=("ssim", "max"), intended=_GLYPH_INTENDED,
+              limitations=_GLYPH_LIMITS),
 ]
 
 TINY = {

@@ -248,17 +248,10 @@ class SRGAN(ZooModel):
         return x, y
 
     def _check_first_batch(self, x, y=None):
-        import tensorflow as tf
-
-        first = x
-        if isinstance(x, tf.distribute.DistributedDataset):
+        batch = self.first_batch(x, y)
+        if batch is None:
             return
-        if isinstance(x, tf.data.Dataset):
-            first = next(iter(x.take(1)), None)
-        if first is None or isinstance(first, keras.utils.PyDataset) or callable(getattr(first, "__next__", None)):
-            return
-        first, first_y, _ = keras.utils.unpack_x_y_sample_weight(first)
-        target = y if first_y is None else first_y
+        first, target = batch
         if target is None:
             self.check_data(np.asarray(first[:256]), "training data")
             return
