@@ -234,9 +234,9 @@ FILES = {
         "unrolled-gan-ring8.png": "2e56416e900a3e1afba3a76b3610ca8944e00a58d3a8b3d83ff9f5222338adaa",
     },
     "vae-mnist": {
-        "README.md": "9eacba59dcff21f98d221c8e43f209ace1e29629eac7c67baae3e585d39a9746",
+        "README.md": "8734948fe2199bcc12a4c6e6c0b8565523e49904bfb18d5ff015a84d437b5ba0",
         "config.json": "0d6f9873083973684b4d9157438fb1c70147f763091f4ab087b98b9018eca67d",
-        "metrics.json": "16826cb5b9cef2f0c073303166287e91021ff509794b824e75b7c3826d6fdaac",
+        "metrics.json": "2659dbd2db77a7078f2a3ce89f9c50246a2cc0baa3567a89eaff8c01dfdeb4d0",
         "model.weights.h5": "25e0b8228b0dc5bc74272f5dd09cbad1eefaba0d49923bf5a769eedf2934f4b9",
         "vae-mnist-interpolations.png": "08d6dcd9a8ca7eb0c61387ec58b4ba4e7372233a97e67de1d15ebeaa4d0f37dc",
         "vae-mnist-reconstructions.png": "2a4789f32f32b393d962d5925b1f179b9dcbf626164a2ee79b36ac54c9e7694b",
