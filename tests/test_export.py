@@ -66,6 +66,8 @@ def test_bad_requests_are_refused_and_leave_nothing(tmp_path):
         export.export(model, tmp_path / "taken")
     with pytest.raises(ValueError, match="nothing to export.*capabilities are embed"):
         export.export(_tiny("Word2Vec"), tmp_path / "w2v")
+    with pytest.raises(ValueError, match="nothing to export.*conditional, progressive or pixel-by-pixel"):
+        export.export(_tiny("ProGAN"), tmp_path / "progan")
     with pytest.raises(ValueError, match="path must be"):
         export.export(model, "")
     assert sorted(os.listdir(tmp_path)) == ["taken"] and not os.listdir(tmp_path / "taken")

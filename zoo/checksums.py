@@ -217,6 +217,14 @@ FILES = {
         "text2digit-curves.png": "a249b514701fedb8b768d74a67c756223c8ae9056a85bfd81fa727521feaa7c1",
         "text2digit.png": "55d8dade045b8713360aa1e5f429c7b8fd105387996245e71c49dbb657299572",
     },
+    "text2digit-nomismatch": {
+        "README.md": "20aa03926d91cb6b5a845cf023ab0953cb122c49de9cf7a0767016ab7e0332ae",
+        "config.json": "73e3ef09225953feac2a2244999269c92c2bfa6fd6a597a32e9f220818e9d54c",
+        "metrics.json": "99f7b71194002fab0b5c2f9a0c49f89cb69cf022bb51a9b2ff9e05a3942b5723",
+        "model.weights.h5": "45645d4602798e6ee3eea01ab3a7d5185e91ce3c7442e51a1f7fe136368b487b",
+        "text2digit-nomismatch-curves.png": "32fc3e61e2e751bc5d625f72f4c72205789245bf0d40c38b4b6444ad1286a294",
+        "text2digit-nomismatch.png": "68d5891362268e8cd149d9de2031f2d01966d5a211fb2a5fb8bd111991008757",
+    },
     "unrolled-gan-grid25": {
         "README.md": "e8e27bd172409cb5efb7f2b5e9df137ec31dca6379f6394dd325846b067640e6",
         "config.json": "8ecfc422356308dcc54066cdb8513c8639f66ff376c4e5cb90dc89e8741977f8",
@@ -320,6 +328,7 @@ VERSIONS = {
     "pixelrnn-mnist": 1,
     "tangentprop-mnist": 1,
     "text2digit": 1,
+    "text2digit-nomismatch": 1,
     "unrolled-gan-grid25": 1,
     "unrolled-gan-ring8": 1,
     "vae-mnist": 1,

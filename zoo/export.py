@@ -93,9 +93,11 @@ def export(model, path, format="saved_model"):
     fns = endpoints(model)
     if not fns:
         label = getattr(model, "zoo_id", None) or type(model).__name__
+        why = (" Its generate does not run one network on codes alone (a conditional, progressive or "
+               "pixel-by-pixel generator), which is what decode serves." if cap.has(model, cap.Generator) else "")
         raise ValueError(f"model {label!r} has nothing to export: export serves decode (generate), encode / "
                          f"decode / reconstruct (reconstruct) and predict_proba (classify); its capabilities "
-                         f"are {', '.join(cap.names(model)) or 'none'}.")
+                         f"are {', '.join(cap.names(model)) or 'none'}.{why}")
     parent = os.path.dirname(path)
     os.makedirs(parent, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=parent)
