@@ -99,8 +99,9 @@ SPECS = [
               intended=_STACKED_USE, limitations=_STACKED_LIMITS,
               recipe=R.Recipe(epochs=3, batch_size=128, compile=_ADAM, probe_every=100)),
     # PacGAN2: D scores packs of 2 samples (6 channels); batch 128 = 64 packs a critic update. 15 epochs,
-    # 7,030 updates: dcgan-stacked-mnist's 3 epochs took 626 s (0.45 s a step), packing halves D's batch,
-    # so about 50 min of the 90-min budget, run alone.
+    # 7,030 updates. Measured side by side (`training.train ID --epochs 1 --max-steps 60`, beside two other
+    # trainings): 1.8 steps/s packed against 1.4 for dcgan-stacked-mnist, whose 3 epochs took 626 s alone
+    # (0.45 s a step); so about 0.35 s a step alone, 7,030 x 0.35 s = 41 min of the 90-min budget.
     ModelSpec(id="pacdcgan-stacked-mnist", family="GAN",
               config=dict(data_shape=[28, 28, 3], **_DIGITS, loss="non-saturating", pack=2),
               dataset="stacked_mnist",
