@@ -104,6 +104,12 @@ FILES = {
         "metrics.json": "3c3c02d79337ce245fa553fa3efcac7ea2d51a8a026a44716c9b0f980de06b09",
         "model.weights.h5": "76915c34360bfa3b196f4d9d14701dd265fe7cebce59ff2cb43f0bd0b42cc194",
     },
+    "fashion-classifier": {
+        "README.md": "a080a9aac2942d5e53f4845799d75f294affbc6e51ebadee386223518c94693c",
+        "config.json": "f6092173ac0161671ee653e1abbb24699a125856293e262a688907b727a36048",
+        "metrics.json": "07cb0fd684592cca7131afe15d0da4349ac2b88697e72b8bc8eb18b3b3feef5e",
+        "model.weights.h5": "c8c2be44b3dbb580a034f07bf638ce2c57c443bc3922023f253e1452d708e96d",
+    },
     "gan-grid25": {
         "README.md": "bfc3605054844c9d6c98cca92c08a767bc745c8a19c3de614f10a1ab492638f0",
         "config.json": "0c16f6c1bec08684407c663b0b83bcea217ef65db9e909419d01b0d66f082d0f",
@@ -313,6 +319,7 @@ VERSIONS = {
     "doc2vec-dbow-lee": 1,
     "doc2vec-dm-kjv": 1,
     "doc2vec-dm-lee": 1,
+    "fashion-classifier": 1,
     "gan-grid25": 1,
     "gan-ns-grid25": 1,
     "gan-ns-ring8": 1,
