@@ -40,6 +40,14 @@ FILES = {
         "metrics.json": "30d6ccb270d63dffd5cc2f7f41c9f39f28c5267affb21280615433a34d02e91b",
         "model.weights.h5": "d6bf676b985133ff01ea84f8c0430815ef5ddde0ef28e94828ea90f911b987ae",
     },
+    "cgan-nomismatch-mnist": {
+        "README.md": "923f0be16892bf8383419eae745e70965ca58b2b5b17f18d987af0634814d86e",
+        "cgan-nomismatch-mnist-curves.png": "3fe9299eb41e6da5a7fc703dd6cd9e4a1984a8a726ff60cdc6788e8467344993",
+        "cgan-nomismatch-mnist.png": "266b9a1258436018e9a522566ee5fde6e5e58e1c95ec905ab91c26e55732d226",
+        "config.json": "e127ff770c245db3614ff76ec162a0823a1c7aecf3f12113b76f92f8a9b2a452",
+        "metrics.json": "673c34fc1da80329fefbbfe76030857cecd53a367586398f8820d24fc80f23fd",
+        "model.weights.h5": "0d44c83f8c947f915e2d601ae1f71afcb8d78857c62eceb7325c824ed49e24a7",
+    },
     "convae-mnist": {
         "README.md": "69529a669299fee134bd4589b74cfbd326c110e27157d0180dc930250aca23c0",
         "config.json": "38b628a614a46d4bf38f4855e46e1cd5c464c67b6ab4f5e7964da7ba7b35022c",
@@ -310,6 +318,7 @@ VERSIONS = {
     "ae-mnist": 1,
     "cae-mnist": 1,
     "cgan-mnist": 1,
+    "cgan-nomismatch-mnist": 1,
     "convae-mnist": 1,
     "convnet-moving-mnist": 1,
     "dae-mnist": 1,
