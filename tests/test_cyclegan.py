@@ -384,3 +384,16 @@ def test_glyph_translation_reports_l1_and_ssim_and_says_why_no_classifier(small_
     assert "source glyph itself" in res["protocol"]["l1_copy_source"]
     s, t = data.arrays("glyphs", "test", num_examples=30)
     assert res["eval"]["l1"] == pytest.approx(np.mean(np.abs(g.translate(s, seed=translation.SEED) - t)), rel=1e-6)
+
+
+def test_the_card_example_translates_both_ways_and_runs(monkeypatch):
+    from training import card
+
+    spec = registry.get_spec("cyclegan-printed2handwritten")
+    code = "\n".join(card._usage(spec))
+    assert 'direction="a2b"' in code and "not pairs" in code
+    real_load = zoo.load
+    monkeypatch.setattr(zoo, "load", lambda handle, **kw: real_load(handle, pretrained=False, **kw))
+    scope = {}
+    exec(code, scope)  # the card's lines, as a reader would paste them (untrained weights)
+    assert scope["b_like"].shape == (16, 28, 28, 1) and 0 <= scope["b_like"].min() <= scope["b_like"].max() <= 1

@@ -146,7 +146,10 @@ def _usage(spec):
         lines.append("nats = -model.log_likelihood(zoo.data.binarize(x, seed=0))   # per image, binarized as in its test NLL")
     if cap.has(spec, cap.Inpainter):
         lines.append("filled = model.inpaint(x[:4], mask, seed=0)   # mask == 0 where pixels are unknown")
-    if cap.has(spec, cap.Translator):
+    if cap.has(spec, cap.Translator) and "b2a" in getattr(registry.FAMILIES.get(spec.family), "DIRECTIONS", ()):
+        lines += [f'a, b = zoo.data.arrays("{spec.dataset}", "test")   # (n, H, W, C) images of the two domains (not pairs)',
+                  'b_like = model.translate(a[:16], direction="a2b")   # and back: model.translate(b_like, direction="b2a")']
+    elif cap.has(spec, cap.Translator):
         lines += [f'source, target = zoo.data.arrays("{spec.dataset}", "test")   # (n, H, W, C) pairs in [0, 1]',
                   "output = model.translate(source[:16], seed=0)   # same shape as target"]
     if cap.has(spec, cap.Upscaler):
