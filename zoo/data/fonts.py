@@ -40,6 +40,8 @@ import os
 
 import numpy as np
 
+from zoo.data.paired import loader_options
+
 SHAPE = (28, 28, 1)
 #: matplotlib's bundled fonts that the sets use, in this order (a font's index is its id)
 FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf",
@@ -297,11 +299,7 @@ def load(name, split="train", batch_size=128, shuffle=None, seed=0, drop_remaind
     if with_labels and name != "printed_digits":
         raise ValueError(f"{name!r} yields (a, b) pairs: the second takes the place of a label, so with_labels must "
                          f"be False; the printed digits' classes are zoo.data.fonts.classes({name!r}, split).")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
-    train = split == "train"
-    shuffle = train if shuffle is None else bool(shuffle)
-    drop_remainder = train if drop_remainder is None else bool(drop_remainder)
+    shuffle, drop_remainder = loader_options(batch_size, split, shuffle, drop_remainder)
     if name == "printed_digits":
         x, y, _ = printed_digits(split, num_examples)
         sides = (x, y) if with_labels else (x,)

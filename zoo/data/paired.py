@@ -22,6 +22,15 @@ import numpy as np
 
 from zoo.data.images import image_arrays
 
+
+def loader_options(batch_size, split, shuffle, drop_remainder):
+    """(shuffle, drop_remainder) of a pair loader, each defaulting to "the train split"; ValueError unless
+    batch_size is a positive int."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
+    train = split == "train"
+    return (train if shuffle is None else bool(shuffle)), (train if drop_remainder is None else bool(drop_remainder))
+
 #: name -> (image set the targets come from, description)
 PAIRED = {
     "edges2digits": ("mnist", "edges of an MNIST digit -> the digit (Sobel magnitude >= 2, 60k train / 10k test "
@@ -140,11 +149,7 @@ def load(name, split="train", batch_size=128, shuffle=None, seed=0, drop_remaind
         raise ValueError(f"{name!r} yields (source, target) pairs: the target takes the place of a label, so "
                          "with_labels must be False; the targets' classes are "
                          f"zoo.data.paired.classes({name!r}, split).")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
-    train = split == "train"
-    shuffle = train if shuffle is None else bool(shuffle)
-    drop_remainder = train if drop_remainder is None else bool(drop_remainder)
+    shuffle, drop_remainder = loader_options(batch_size, split, shuffle, drop_remainder)
     src, tgt, _ = pairs(name, split, num_examples)
     lo, hi = (float(v) for v in value_range)
 
