@@ -18,3 +18,9 @@ def pretrained_available(model_id):
     from zoo import registry
 
     return registry.get_spec(model_id).status == "trained"
+
+
+def with_steps(names):
+    """The keys a STEP_LOGS family's `fit` history has: each loss's running mean and "<name>_step",
+    the step's own value (the training curves)."""
+    return {*names, *(f"{name}_step" for name in names)}

@@ -57,6 +57,28 @@ def test_curve_log_writes_every_step_and_the_probes(tmp_path):
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_step_logs_family_gets_curves_of_every_loss_term(tmp_path):
+    """SRGAN (STEP_LOGS): steps.csv has each term's own value per step, no probes; the PNG is drawn
+    (its pixel loss beside adversarial terms near 1: a log axis)."""
+    from zoo.models.srgan import SRGAN
+
+    recipe = recipes.Recipe(epochs=1, batch_size=8, compile=recipes.gan(recipes.adam(1e-3), recipes.adam(1e-3)),
+                            checkpoint_every=0)
+    m = SRGAN(**TINY["SRGAN"]["tiny"])
+    m.compile(run_eagerly=True)
+    hi = np.random.default_rng(0).uniform(0, 1, (24, *m.data_shape)).astype("float32")
+    h = T.fit_with_checkpoints(m, tf.data.Dataset.from_tensor_slices((m.downsample(hi), hi)).batch(8), 1, str(tmp_path), recipe,
+                               verbose=False, modes=None)
+    steps = rows(tmp_path / "steps.csv")
+    assert [int(r["step"]) for r in steps] == [1, 2, 3]
+    assert set(steps[0]) == {"step", "epoch", *m.tracker_names()}
+    assert all(np.isfinite(float(r[k])) for r in steps for k in m.tracker_names())
+    assert h["pixel_loss"] == pytest.approx(np.mean([float(r["pixel_loss"]) for r in steps]), rel=1e-5)
+    assert not os.path.exists(tmp_path / "probes.csv")
+    with open(curves.plot(str(tmp_path), str(tmp_path / "curves.png")), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
 def test_a_minimax_gan_logs_no_wasserstein_estimate_and_still_gets_its_curves(tmp_path):
     recipe = recipes.Recipe(epochs=1, batch_size=16, compile=recipes.gan(recipes.adam(1e-3), recipes.adam(1e-3)),
                             checkpoint_every=0, probe_every=5)

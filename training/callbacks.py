@@ -209,7 +209,7 @@ class TensorBoardLog(keras.callbacks.Callback):
     Sections, each written when the model has it:
 
     - ``batch/<name>``: every step's losses: the step's own value when the model logs
-      ``<name>_step`` (the GAN family), else Keras' running mean over the epoch;
+      ``<name>_step`` (the GAN family, a family with ``STEP_LOGS``), else Keras' running mean over the epoch;
     - ``critic/w_estimate``: a Wasserstein critic's estimate E D(real) - E D(fake), every step;
     - ``learning_rate/<slot>``: the learning rate of every named optimizer (``d_optimizer`` and
       ``g_optimizer``, or ``optimizer``; a schedule's value after the step's update), every step;

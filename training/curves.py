@@ -1,7 +1,10 @@
-"""Training curves of a GAN: per-step losses, the critic's Wasserstein estimate, modes over time.
+"""Training curves of an adversarial model: per-step losses, the critic's Wasserstein estimate,
+modes over time.
 
-`CurveLog` (a Keras callback used by ``training/train.py``) appends every step's own
-``d_loss``, ``g_loss`` (and a Wasserstein critic's estimate) to ``<run>/steps.csv`` and, every
+`CurveLog` (a Keras callback used by ``training/train.py``) appends every step's own losses
+(each ``<name>_step`` a family logs: the GAN family's ``d_loss``, ``g_loss`` and a Wasserstein
+critic's estimate; every term of a family with ``STEP_LOGS``, e.g. pix2pix, SRGAN, CycleGAN) to
+``<run>/steps.csv`` and, every
 ``probe_every`` steps, the mode coverage of fresh samples to ``<run>/probes.csv``:
 
 - ring8 / grid25: modes covered and % high-quality of ``generate(2500, seed=0)``;
@@ -20,7 +23,8 @@ import os
 import keras
 import numpy as np
 
-STEP_KEYS = ("d_loss_step", "g_loss_step", "w_estimate_step")
+from training.callbacks import STEP_SUFFIX
+
 
 
 def mode_probe(dataset):
@@ -104,10 +108,10 @@ class CurveLog(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         logs = logs or {}
         step = self._global(batch)
-        if any(k in logs for k in STEP_KEYS):
+        own = {k[:-len(STEP_SUFFIX)]: float(v) for k, v in logs.items() if k.endswith(STEP_SUFFIX)}
+        if own:
             self._logs_steps = True
-            self._append(self.steps_path, {"step": step, "epoch": self.epoch + 1,
-                                           **{k[:-5]: float(logs[k]) for k in STEP_KEYS if k in logs}})
+            self._append(self.steps_path, {"step": step, "epoch": self.epoch + 1, **own})
         if self.probe_every and step % self.probe_every == 0:
             self._probe(step)
 
@@ -177,11 +181,15 @@ def plot(run_dir, path, title=None):
     fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 3.2), dpi=100, squeeze=False)
     axes = list(axes[0])
     ax = axes.pop(0)
-    ax.plot(x, _smooth(steps["d_loss"], n), label="d_loss", lw=1)
-    ax.plot(x, _smooth(steps["g_loss"], n), label="g_loss", lw=1)
+    losses = [k for k in steps if k not in ("step", "epoch", "w_estimate")]
+    for k in losses:
+        ax.plot(x, _smooth(steps[k], n), label=k, lw=1)
+    if all(np.min(steps[k]) > 0 for k in losses) and (
+            max(np.max(steps[k]) for k in losses) > 30 * min(np.min(steps[k]) for k in losses)):
+        ax.set_yscale("log")  # e.g. a pixel loss of 0.01 beside an adversarial loss near 1
     ax.set_xlabel("generator step")
     ax.set_title("losses" + (f" (moving mean of {n})" if n > 1 else ""))
-    ax.legend()
+    ax.legend(fontsize="small")
     if wasserstein:
         ax = axes.pop(0)
         ax.plot(steps["step"], steps["w_estimate"], lw=0.5, alpha=0.35, color="#2ca02c")

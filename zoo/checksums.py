@@ -216,6 +216,13 @@ FILES = {
         "model.weights.h5": "e12227b6f774f5445a550f36a90dae969d085459cb47879b9ee56c2abff0b61d",
         "pixelrnn-mnist.png": "602a1920d6f9f734a004457787aaaa98c250fa985f544a53081bc7fbbf5e9c69",
     },
+    "srresnet-mnist": {
+        "README.md": "797e81fa586caf435ee516ed84710fdca2a262cf11f1b34a4c5f9c7d916f8ec6",
+        "config.json": "ae7e4c5733b95d4c0878878cc7a7322808edf27cec336a6ecd77cf1964aed6f9",
+        "metrics.json": "c9857ef5df1d234710adbc58ab819c74cf0fbeca4d66eaedbc12bc43685d93cc",
+        "model.weights.h5": "e1a48fa443fb7730ddb5a894cd6fccc73e5c9b36ee7e449e1befb10daffe0e1f",
+        "srresnet-mnist-examples.png": "309c7472acb24c950f4c03f1e927438397f0327e206650280d657ccf6af975dd",
+    },
     "tangentprop-mnist": {
         "README.md": "7b085e49a3559a18644335d251a9b5ff69e1e3853ad10f21a331ad8e5156196f",
         "config.json": "4f765d066d57a046ed682b50c2ce1171a34e6d06e5737dc6a241c550a763cb5a",
@@ -342,6 +349,7 @@ VERSIONS = {
     "nmf-movielens": 1,
     "pixelcnn-mnist": 1,
     "pixelrnn-mnist": 1,
+    "srresnet-mnist": 1,
     "tangentprop-mnist": 1,
     "text2digit": 1,
     "text2digit-nomismatch": 1,

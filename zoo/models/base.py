@@ -97,6 +97,9 @@ class ZooModel(keras.Model):
     binary_data = False
     OPTIMIZERS = ("optimizer",)
     TRACKERS = ()
+    # True: `track` also returns each term's own value this step as "<name>_step", which the
+    # training CLI logs to steps.csv and draws as the card's training curves.
+    STEP_LOGS = False
     # Options a family gained after some of its models were published: get_config leaves
     # them out while they hold their default, so published config files stay exact.
     ADDED_OPTIONS = {}
@@ -193,11 +196,15 @@ class ZooModel(keras.Model):
         return list(self.trackers)
 
     def track(self, terms):
-        """Update the trackers named in `terms` ({name: scalar}) and return their running means."""
+        """Update the trackers named in `terms` ({name: scalar}) and return their running means
+        (and, with STEP_LOGS, each term's own value as "<name>_step")."""
         for m in self.trackers:
             if m.name in terms:
                 m.update_state(terms[m.name])
-        return {m.name: m.result() for m in self.trackers if m.name in terms}
+        out = {m.name: m.result() for m in self.trackers if m.name in terms}
+        if self.STEP_LOGS:
+            out.update({f"{m.name}_step": terms[m.name] for m in self.trackers if m.name in terms})
+        return out
 
     def unpack(self, data):
         """(x, y) of a training batch given as x, (x,) or (x, y); checks x's shape and dtype."""

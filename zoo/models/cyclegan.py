@@ -120,6 +120,8 @@ class CycleGAN(ZooModel):
         c.fit(zoo.data.load("printed2handwritten", batch_size=16), epochs=1)
     """
 
+    STEP_LOGS = True  # per-step losses: the card's training curves
+
     CAPABILITIES = (cap.Translator,)
     DIRECTIONS = DIRECTIONS  # what translate's direction may be (the demo offers these)
     OPTIMIZERS = ("g_optimizer", "d_optimizer")

@@ -148,6 +148,8 @@ class Pix2Pix(ZooModel):
         p.fit(zoo.data.load("edges2digits", batch_size=32), epochs=1)
     """
 
+    STEP_LOGS = True  # per-step losses: the card's training curves
+
     CAPABILITIES = (cap.Translator,)
     DIRECTIONS = DIRECTIONS  # what translate's direction may be (the demo offers these)
     # G first: Keras' `model.optimizer` (TensorBoard's step) is the first slot, and G steps in both variants.

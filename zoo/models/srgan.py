@@ -151,6 +151,8 @@ class SRGAN(ZooModel):
         sr = m.upscale(low[:8])                      # (8, 28, 28, 1) in [0, 1]
     """
 
+    STEP_LOGS = True  # per-step losses: the card's training curves
+
     CAPABILITIES = (cap.Upscaler,)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
 
