@@ -279,3 +279,25 @@ def test_pick_cgan_mnist_and_a_class_and_see_its_samples(page):
     assert grid.shape == expected.shape == (2 * 30 + 2, 2 * 30 + 2)
     assert np.abs(grid.astype(int) - expected).max() <= 1
     assert grid[2:30, 2:30].max() > 200, "a digit is visible"
+
+
+SUPERRES_MODEL = "srresnet-mnist"
+
+
+def test_super_resolve_a_test_digit(page):
+    from zoo import data as zdata
+    from demos.image2image import super_resolve
+
+    page.get_by_role("tab", name="Super-resolve").click()
+    choose_model(page, "superres-button", SUPERRES_MODEL)
+    tab_of(page, "superres-button").get_by_label("Held-out image (0 to the test set's size - 1)").fill("3")
+    page.locator("#superres-button").click()
+    row = shown_png(page, "#superres-output")
+    shot(page, "super-resolve.png")
+    _, high = zdata.arrays("mnist_sr", "test", num_examples=4)
+    expected = super_resolve(get_model(SUPERRES_MODEL), high[3])
+    assert row.shape == expected.shape == (30 + 2, 4 * 30 + 2)  # input, bicubic, model, original
+    assert np.abs(row.astype(int) - expected).max() <= 1
+    original = row[2:30, 92:120].astype(int)
+    upscaled, bicubic = row[2:30, 62:90].astype(int), row[2:30, 32:60].astype(int)
+    assert np.abs(upscaled - original).mean() < np.abs(bicubic - original).mean(), "the model beats bicubic"
