@@ -35,11 +35,13 @@ def test_every_bundled_weight_file_is_within_its_budget_and_all_within_250_mb():
 
 
 def test_every_catalog_config_fits_the_budget(tmp_path):
-    """Checked on the saved untrained networks too, so an id is never trained into an oversize file."""
+    """Checked on the saved untrained networks of the ids not yet trained, so an id is never trained
+    into an oversize file (a trained id's own weight file is checked above)."""
     import zoo
 
+    shipped = dict(_weight_files())
     for model_id in registry.REGISTRY:
-        if model_id in HUB_ONLY:
+        if model_id in HUB_ONLY or model_id in shipped:
             continue
         model = zoo.load(model_id, pretrained=False, compile=False)
         folder = model.save_pretrained(tmp_path / model_id)
