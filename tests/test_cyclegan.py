@@ -179,7 +179,7 @@ def test_translate_both_directions_shapes_range_and_determinism():
     (np.zeros((2, 9, 9, 1), np.float32), r"x must have shape \(n, 8, 8, 1\)"),
     (np.zeros((2, 8, 8, 2), np.float32), r"x must have shape \(n, 8, 8, 1\)"),
     (np.zeros((2, 8, 8, 1), np.uint8), r"x must be float in \[0, 1\]"),
-    (np.full((2, 8, 8, 1), np.nan, np.float32), "x contain NaN"),
+    (np.full((2, 8, 8, 1), np.nan, np.float32), "x: found NaN"),
     (np.full((2, 8, 8, 1), 255.0, np.float32), r"x must be in \[0, 1\]"),
     (np.zeros((0, 8, 8, 1), np.float32), "x: got an empty batch"),
 ])

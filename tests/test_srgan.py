@@ -120,7 +120,7 @@ def test_upscale_returns_larger_images_in_range_deterministically():
     (np.zeros((2, 8, 8, 3), np.float32), r"x must have shape \(n, h, w, 1\)"),
     (np.zeros((8, 8), np.float32), r"x must have shape"),
     (np.zeros((2, 8, 8, 1), np.uint8), "x must be float in \\[0, 1\\], got dtype uint8"),
-    (np.full((2, 8, 8, 1), np.nan, np.float32), "x contain NaN"),
+    (np.full((2, 8, 8, 1), np.nan, np.float32), "x: found NaN"),
     (np.full((2, 8, 8, 1), 255.0, np.float32), r"x must be in \[0, 1\]"),
     (np.zeros((0, 8, 8, 1), np.float32), "x: got an empty batch"),
 ])

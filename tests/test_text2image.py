@@ -214,7 +214,7 @@ def test_the_text_encoder_averages_the_words_and_skips_the_padding():
     (lambda g: g.generate(1, seed=0, text="zero " * 17), r"text\[0\] has 17 words"),
     (lambda g: g.generate(2, seed=0, text="zero", labels=[0, 1]), "give text or labels, not both"),
     (lambda g: g.generate(2, seed=0, labels=[0, 3]), r"labels must be in \[0, 2\]"),
-    (lambda g: g.decode(np.full((2, 8), np.nan), text="zero"), "codes contain NaN"),
+    (lambda g: g.decode(np.full((2, 8), np.nan), text="zero"), "codes: found NaN"),
     (lambda g: g.decode(np.zeros((2, 8))), "text is required"),
     (lambda g: g.interpolate(0, 1, text=["zero", "one"]), "text must be one caption"),
     (lambda g: g.generate(2, seed=-1, text="zero"), "seed"),

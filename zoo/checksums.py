@@ -32,6 +32,14 @@ FILES = {
         "metrics.json": "21c208844fdd9291d1f6906c4f82d4338ce15a822f335f5bc2819a8433f66744",
         "model.weights.h5": "05acd40b8fc4c03448270f39e5032ebcdb3ce361497d11c42da56044739deb5e",
     },
+    "cgan-fashion": {
+        "README.md": "1e2930ab6b973a54457a2d4bbf4831bd952fcc653bfb55b539f0ce4686fc9b8c",
+        "cgan-fashion-curves.png": "f6abb250598a28222b27b2df05e903af8fcfde3a0b7a7c941b7a760fdfb4b9cf",
+        "cgan-fashion.png": "0d836b070daf34bf39da4835d8fe45db78ff19413c5a346f72131be7881d12bc",
+        "config.json": "9ef05eac42d30a091ef391b36affa90bb62be905a54432c343f21d44c64a7e69",
+        "metrics.json": "eea7d1771b6c174a52c9faa8e3410abc930fb93cb6b8289a65aa1a26796ea497",
+        "model.weights.h5": "1aad51a61a83623eaddc47c2717d7e35c1ec033ebcf40dde7fedc90e4b3a27fc",
+    },
     "cgan-mnist": {
         "README.md": "b7875f67185207a14865b89e18740383030264f5d32a80e4db8ca1e1da9ff013",
         "cgan-mnist-curves.png": "c14fe7e1522e294bcc2ccfa74e3300bc4846265f4dc801be6662139b0eeda540",
@@ -324,6 +332,7 @@ VERSIONS = {
     "ae-gaussian-mnist": 1,
     "ae-mnist": 1,
     "cae-mnist": 1,
+    "cgan-fashion": 1,
     "cgan-mnist": 1,
     "cgan-nomismatch-mnist": 1,
     "convae-mnist": 1,

@@ -319,7 +319,7 @@ class ZooModel(keras.Model):
         if len(x) == 0:
             raise ValueError(f"{name}: got an empty batch.")
         if not np.all(np.isfinite(x)):
-            raise ValueError(f"{name} contain NaN or infinite values.")
+            raise ValueError(f"{name}: found NaN or infinite values.")
         if self.data_range is not None:
             low, high = self.data_range
             if x.min() < low - RANGE_TOL or x.max() > high + RANGE_TOL:
@@ -333,7 +333,7 @@ class ZooModel(keras.Model):
             raise ValueError(f"{name} must have shape (n, {dim}) with n >= 1, got {codes.shape}.")
         codes = codes.astype(np.float32, copy=False)
         if not np.all(np.isfinite(codes)):
-            raise ValueError(f"{name} contain NaN or infinite values.")
+            raise ValueError(f"{name}: found NaN or infinite values.")
         return codes
 
     def check_count(self, n, name="n", per_example=None):
