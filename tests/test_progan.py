@@ -223,6 +223,22 @@ def test_generate_shape_range_determinism_and_stages(runs):
     assert model.interpolate(0, 1, steps=3).shape == (3, 6, 6, 1)
 
 
+def test_the_card_figure_has_a_row_per_stage(runs, tmp_path):
+    from PIL import Image
+
+    from zoo import registry
+    from zoo.eval import progressive
+
+    assert progressive.grows(registry.get_spec("progan-mnist")) and not progressive.grows(registry.get_spec("dcgan-mnist"))
+    model = runs["whole"]  # grown to 8x8, outputs 6x6
+    assert progressive.figure(model, str(tmp_path / "f.png"), n=3) == [4, 8]
+    img = np.asarray(Image.open(tmp_path / "f.png"))
+    assert img.shape == (progressive.SCALE * (2 * 8 + 2), progressive.SCALE * (3 * 8 + 2))  # 6x6 tiles, 2-pixel gutters
+    rows = model.stage_samples(3, seed=0)
+    tile = img[::progressive.SCALE, ::progressive.SCALE][2:8, 2:8]  # the first stage's first sample
+    np.testing.assert_allclose(tile / 255.0, rows[4][0, ..., 0], atol=1 / 255)
+
+
 # ----------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("kwargs, message", [
     (dict(filters=[8, 4, 4]), r"filters must list the channels of each resolution \[4, 8\]"),

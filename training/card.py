@@ -62,21 +62,23 @@ def _task(spec):
 def has_figures(spec):
     """True when the card of `spec` may show figures drawn from its installed model (chosen from
     the capabilities and the dataset: reconstructions, frame predictions, translations and
-    upscalings, NMF's parts, a critic's weights)."""
-    from zoo.eval import critic, reconstruction
+    upscalings, NMF's parts, a critic's weights, a progressive GAN's stages)."""
+    from zoo.eval import critic, progressive, reconstruction
 
     return (reconstruction.has_figures(spec) or critic.is_critic_spec(spec) or cap.has(spec, cap.Recommender)
+            or progressive.grows(spec)
             or any(cap.has(spec, c) for c in (cap.Sequence, cap.Translator, cap.Upscaler)))
 
 
 def _figures(spec, folder):
     """Card sections with figures drawn from the installed model into `folder` ([] when its
     capabilities and dataset have none, or it is not installed)."""
-    from zoo.eval import critic, image_to_image, reconstruction, video
+    from zoo.eval import critic, image_to_image, progressive, reconstruction, video
 
     out = reconstruction.card_figures(spec.id, folder) if reconstruction.has_figures(spec) else []
     out += video.card_figures(spec, folder)
     out += image_to_image.card_figures(spec, folder)
+    out += progressive.card_figures(spec, folder)
     if cap.has(spec, cap.Recommender):  # Lee & Seung's "parts of objects" beside PCA's components
         from zoo.eval import recommend
 
