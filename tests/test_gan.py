@@ -203,6 +203,7 @@ def test_fit_before_compile_is_a_clear_error():
     (dict(unrolled_steps=2, gp_weight=1.0), "not supported"),
     (dict(pack=0), "pack"),
     (dict(pack=2, unrolled_steps=1), "not supported"),
+    (dict(g_ema=1.0), "g_ema must be a number in"), (dict(g_ema=-0.1), "g_ema must"), (dict(g_ema=True), "g_ema must"),
 ])
 def test_bad_constructor_arguments(kw, msg):
     with pytest.raises(ValueError, match=msg):
@@ -228,6 +229,28 @@ def test_a_batch_that_does_not_split_into_packs_is_refused():
     g = tiny(pack=3)
     with pytest.raises(ValueError, match="multiple of pack"):
         g.fit(batches((8, 8, 1), batch=8), epochs=1, verbose=0)
+
+
+def test_g_ema_averages_every_weight_of_g_after_each_step_and_samples_with_the_average(tmp_path):
+    beta = 0.9
+    g = tiny(g_ema=beta)
+    g0 = [w.numpy().copy() for w in g.generator.weights]  # batch-norm statistics included
+    assert all(np.array_equal(a, e.numpy()) for a, e in zip(g0, g.generator_ema.weights))  # starts as G
+    assert not g.generator_ema.trainable_weights and g.sampler is g.generator_ema
+    g.fit(batches((8, 8, 1), n_batches=1), epochs=1, verbose=0)
+    g1 = [w.numpy() for w in g.generator.weights]
+    assert changed(g0, g1)
+    for a, b, e in zip(g0, g1, g.generator_ema.weights):
+        np.testing.assert_allclose(e.numpy(), beta * a + (1 - beta) * b, rtol=1e-5, atol=1e-7)
+    x = g.generate(4, seed=1)
+    np.testing.assert_allclose(x, np.asarray(g.generator_ema(g.sample_codes(4, seed=1), training=False)), atol=1e-6)
+    assert not np.allclose(x, np.asarray(g.generator(g.sample_codes(4, seed=1), training=False)), atol=1e-4)
+    g.save_pretrained(tmp_path / "m")
+    loaded = zoo.load(str(tmp_path / "m"))
+    assert loaded.g_ema == beta
+    np.testing.assert_array_equal(loaded.generate(4, seed=1), x)
+    plain = tiny()
+    assert "g_ema" not in plain.get_config() and plain.generator_ema is None and plain.sampler is plain.generator
 
 
 def test_minibatch_discrimination_hand_values():

@@ -84,7 +84,7 @@ class ConditionalGAN(G.GAN):
         embed_dim: size of G's label embedding (default 32).
         **kwargs: the GAN family's arguments (architecture, data_shape, latent_dim, g_filters,
             d_filters, units, depth, loss, n_critic, clip_value, gp_weight, minibatch_kernels,
-            minibatch_dim, seed); unrolled_steps must stay 0.
+            minibatch_dim, g_ema, seed); unrolled_steps must stay 0.
 
     Example:
         c = zoo.load("cgan-mnist")
@@ -234,6 +234,7 @@ class ConditionalGAN(G.GAN):
         for k in range(self.n_critic):  # K critic updates on fresh slices with G fixed, then G with D fixed
             d_loss, w = self._d_step(x[k * per: (k + 1) * per], y[k * per: (k + 1) * per])
         g_loss = self._g_step(y[:per])  # G draws for the labels of the data: their class frequencies
+        self.update_ema()
         # Running means, and this step's own values for the training curves (as the GAN family logs them).
         step = {"d_loss_step": d_loss, "g_loss_step": g_loss, "w_estimate_step": w}
         return {**self.track({"d_loss": d_loss, "g_loss": g_loss, "w_estimate": w}),
@@ -250,13 +251,13 @@ class ConditionalGAN(G.GAN):
     # --- inference ------------------------------------------------------------------
     def call(self, inputs, training=False):
         """inputs = [codes (n, latent_dim), one-hot or soft labels (n, num_classes)]."""
-        return self.generator(inputs, training=training)
+        return self.sampler(inputs, training=training)
 
     def _decode_rows(self, codes, rows, batch_size=512):
         """G on codes with label rows (one-hot, or blends of classes), float32 numpy."""
         both = np.concatenate([codes, rows.astype(np.float32)], axis=1)
         d = self.latent_dim
-        out = self.batched(lambda b: self.generator([b[:, :d], b[:, d:]], training=False), both, batch_size)
+        out = self.batched(lambda b: self.sampler([b[:, :d], b[:, d:]], training=False), both, batch_size)
         return out.astype(np.float32)
 
     def decode(self, codes, labels=None, batch_size=512):

@@ -132,6 +132,11 @@ class GAN(ZooModel):
             on the channel (or feature) axis, all real or all fake, so a collapsed G's packs
             look unlike real ones. Batches must hold a multiple of m examples per critic
             update (default 1: no packing).
+        g_ema: beta of an exponential moving average of G's weights (Yazici et al. 2019,
+            "The Unusual Effectiveness of Averaging in GAN Training"): after every G update
+            `generator_ema` <- beta * `generator_ema` + (1 - beta) * `generator` (its batch-norm
+            statistics too), and `generate`, `decode` and `call` use the average while
+            training goes on with `generator`; 0 turns it off (default 0).
         seed: seed of the training noise (default 0).
 
     Example:
@@ -142,12 +147,12 @@ class GAN(ZooModel):
 
     CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector, cap.Inpainter)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
-    ADDED_OPTIONS = {"gp_one_sided": False, "pack": 1}
+    ADDED_OPTIONS = {"gp_one_sided": False, "pack": 1, "g_ema": 0.0}
 
     def __init__(self, architecture="dcgan", data_shape=(28, 28, 1), latent_dim=64, g_filters=64, d_filters=64,
                  units=128, depth=3, loss="non-saturating", n_critic=1, clip_value=None, gp_weight=0.0,
                  gp_one_sided=False, minibatch_kernels=0, minibatch_dim=5, unrolled_steps=0, unroll_lr=None, pack=1,
-                 seed=0, **kwargs):
+                 g_ema=0.0, seed=0, **kwargs):
         super().__init__(**kwargs)
         L.gan_losses(loss)  # validates the name
         self.loss_variant = loss
@@ -178,8 +183,16 @@ class GAN(ZooModel):
             raise ValueError("pack > 1 with unrolled_steps is not supported.")
         mbd = dict(minibatch_kernels=check_int(minibatch_kernels, "minibatch_kernels", 0, 1024),
                    minibatch_dim=check_int(minibatch_dim, "minibatch_dim", 1, 1024))
+        if isinstance(g_ema, bool) or not isinstance(g_ema, (int, float)) or not 0.0 <= g_ema < 1.0:
+            raise ValueError(f"g_ema must be a number in [0, 1) (0: no average), got {g_ema!r}.")
+        self.g_ema = float(g_ema)
         self.generator, self.discriminator = self.build_networks(architecture, int(g_filters), int(d_filters),
                                                                  int(units), int(depth), mbd)
+        self.generator_ema = None
+        if self.g_ema:  # same layers, own weights, never trained: starts as G
+            self.generator_ema = keras.models.clone_model(self.generator)
+            self.generator_ema.trainable = False
+            self.generator_ema.set_weights(self.generator.get_weights())
         self.noise = keras.random.SeedGenerator(int(seed))
         self.built = True
 
@@ -268,6 +281,19 @@ class GAN(ZooModel):
         self.g_optimizer.apply_gradients(zip(tape.gradient(share, g_vars), g_vars))
         return g_loss, first
 
+    @property
+    def sampler(self):
+        """The network that makes samples: `generator_ema` when G's weights are averaged, else G."""
+        return self.generator_ema if self.generator_ema is not None else self.generator
+
+    def update_ema(self):
+        """One step of the moving average of G's weights (after a G update; nothing without g_ema)."""
+        if self.generator_ema is None:
+            return
+        beta = self.g_ema
+        for avg, w in zip(self.generator_ema.weights, self.generator.weights):
+            avg.assign(beta * avg + (1.0 - beta) * ops.cast(w, avg.dtype))
+
     def _apply_d(self, grads):
         d_vars = self.discriminator.trainable_variables
         self.d_optimizer.apply_gradients(zip(grads, d_vars))
@@ -293,6 +319,7 @@ class GAN(ZooModel):
             for real in slices:  # K critic updates with G fixed, then one G update with D fixed
                 d_loss, w = self._d_step(real)
             g_loss, _ = self._g_step(per)
+        self.update_ema()
         logs = self.track({"d_loss": d_loss, "g_loss": g_loss, "w_estimate": w})  # running means
         # This step's own values: the training curves (and the critic's Wasserstein estimate, the
         # course's stop indicator) are logged per step, not as running means.
@@ -311,7 +338,7 @@ class GAN(ZooModel):
 
     # --- inference ------------------------------------------------------------------
     def call(self, codes, training=False):
-        return self.generator(codes, training=training)
+        return self.sampler(codes, training=training)
 
     def sample_codes(self, n, seed=None):
         """n codes c ~ N(0, I) as float32 numpy (n, latent_dim); same seed, same codes."""
@@ -321,7 +348,7 @@ class GAN(ZooModel):
         """Generator output for codes (n, latent_dim), as float32 numpy."""
         codes = self.check_codes(codes, self.latent_dim)
         self.check_count(len(codes), "len(codes)")
-        return self.batched(lambda c: self.generator(c, training=False), codes, batch_size).astype(np.float32)
+        return self.batched(lambda c: self.sampler(c, training=False), codes, batch_size).astype(np.float32)
 
     def generate(self, n, seed=None, batch_size=512):
         """n samples as float32 numpy; images are (n, H, W, C) in [0, 1].

@@ -17,7 +17,7 @@ from zoo.progress import track
 
 def project_codes(model, x, steps=150, seed=0, candidates=256, prior_weight=1e-3, learning_rate=0.05,
                   mask=None, network=None):
-    """Codes (n, latent_dim) float32 whose `network` (default `model.generator`) outputs are
+    """Codes (n, latent_dim) float32 whose `network` (default `model.sampler`, else `model.generator`) outputs are
     nearest to x.
 
     Starts from the nearest of `candidates` codes of `model.sample_codes(candidates, seed)`
@@ -43,7 +43,7 @@ def project_codes(model, x, steps=150, seed=0, candidates=256, prior_weight=1e-3
     if steps == 0:
         return np.asarray(z.numpy(), np.float32)
     opt = keras.optimizers.Adam(learning_rate, beta_1=0.9)
-    target, weight, g = tf.constant(x), tf.constant(m), network or model.generator
+    target, weight, g = tf.constant(x), tf.constant(m), network or getattr(model, "sampler", model.generator)
 
     @tf.function
     def step():

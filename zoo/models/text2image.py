@@ -239,7 +239,7 @@ class TextConditionalGAN(CG.ConditionalGAN):
     # --- inference ------------------------------------------------------------------
     def _decode_tokens(self, codes, tokens, batch_size=512):
         b = check_int(batch_size, "batch_size", 1)
-        out = [ops.convert_to_numpy(self.generator([codes[i: i + b], tokens[i: i + b]], training=False))
+        out = [ops.convert_to_numpy(self.sampler([codes[i: i + b], tokens[i: i + b]], training=False))
                for i in range(0, len(codes), b)]
         return np.concatenate(out).astype(np.float32)
 
