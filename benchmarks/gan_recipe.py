@@ -1,0 +1,102 @@
+"""Short measured runs behind an image GAN's recipe: the same catalog model trained on the same number
+of images under recipe variants, scored by the image-GAN suite on a small sample.
+
+    python benchmarks/gan_recipe.py --write                        # benchmarks/gan_recipe.md
+    python benchmarks/gan_recipe.py --images 6400 --samples 500    # a quick look, prints only
+
+Each variant trains `--model` (default dcgan-mnist: its catalog architecture) from the same seed on
+`--images` MNIST training images (default 60,000: one epoch; the batches are the train split shuffled
+with seed 0), then draws `--samples` samples (seed 0) and reports the share the pinned feature
+classifier labels with p > 0.9, the rarest and most frequent class shares, FID, and k-NN precision /
+recall against as many real test images (`zoo.eval.suite.digit_metrics`: the card's protocol on a
+smaller sample, so the numbers sit above and below the cards' 10,000-sample ones), and the wall time
+of the training. Variants (`VARIANTS`): the shipped recipe (batch 128), batch 64 (twice the updates
+for the same images), and batch 64 with a moving average of G's weights (`g_ema`, beta 0.995: a
+half-life of 138 updates, a seventh of a one-epoch run) -- one change at a time, so each
+difference is that change's.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+# (name, batch size, constructor overrides)
+VARIANTS = [
+    ("shipped recipe: batch 128", 128, {}),
+    ("batch 64", 64, {}),
+    ("batch 64, g_ema 0.995", 64, {"g_ema": 0.995}),
+]
+KEYS = ("confident_share", "class_share_min", "class_share_max", "fid", "precision", "recall")
+
+
+def run(model_id, batch, overrides, images, samples, seed=0):
+    """(metrics of `digit_metrics` on `samples` samples, training seconds) of one variant."""
+    import keras
+
+    from zoo import data, registry
+    from zoo.eval import features as F
+    from zoo.eval.suite import digit_metrics
+
+    spec = registry.get_spec(model_id)
+    keras.utils.set_random_seed(seed)
+    model = registry.FAMILIES[spec.family](**{**spec.config, **overrides, "seed": seed})
+    model.compile(**{name: keras.optimizers.Adam(2e-4, beta_1=0.5) for name in model.OPTIMIZERS})
+    steps = images // batch
+    ds = data.load(spec.dataset, split="train", batch_size=batch, shuffle=True, seed=seed).take(steps)
+    t0 = time.time()
+    model.fit(ds, epochs=1, verbose=0)
+    seconds = time.time() - t0
+    ev = digit_metrics(model, F.feature_network(spec.dataset), n=samples, dataset=spec.dataset)["eval"]
+    return {k: ev[k] for k in KEYS}, seconds
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python benchmarks/gan_recipe.py", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default="dcgan-mnist", help="catalog id of an image GAN (default dcgan-mnist)")
+    p.add_argument("--images", type=int, default=60_000, help="training images per variant (default 60,000)")
+    p.add_argument("--samples", type=int, default=2_000, help="samples scored per variant (default 2,000)")
+    p.add_argument("--only", type=int, nargs="*", help="indices of VARIANTS to run (default all)")
+    p.add_argument("--write", action="store_true", help="write benchmarks/gan_recipe.md")
+    a = p.parse_args(argv)
+    if a.images < 128 or a.samples < 100:
+        p.error("--images must be at least 128 and --samples at least 100")
+    chosen = [VARIANTS[i] for i in (a.only if a.only is not None else range(len(VARIANTS)))]
+    rows = []
+    for name, batch, overrides in chosen:
+        print(f"{name}: training on {a.images:,} images ...", flush=True)
+        ev, seconds = run(a.model, batch, overrides, a.images, a.samples)
+        rows.append((name, batch, ev, seconds))
+        print(f"  {seconds:.0f} s; " + ", ".join(f"{k} {v:.3f}" for k, v in ev.items()), flush=True)
+    head = "| variant | batch | updates | " + " | ".join(KEYS) + " | training seconds |"
+    lines = [head, "|" + " --- |" * (len(KEYS) + 4)]
+    for name, batch, ev, seconds in rows:
+        lines.append(f"| {name} | {batch} | {a.images // batch:,} | " + " | ".join(f"{ev[k]:.3f}" for k in KEYS)
+                     + f" | {seconds:.0f} |")
+    table = "\n".join(lines)
+    print(table)
+    if a.write:
+        from zoo.saving import write_file_atomic
+
+        when = datetime.date.today().isoformat()
+        text = (f"# Recipe variants of {a.model}, measured\n\n"
+                f"`python benchmarks/gan_recipe.py --write --model {a.model} --images {a.images} "
+                f"--samples {a.samples}`, run {when} on {platform.machine()} CPU, one thread per process "
+                f"(TF_NUM_INTRAOP_THREADS=1), beside one other training process.\n\n"
+                f"Every variant trains the catalog architecture of {a.model} from seed 0 on {a.images:,} "
+                f"training images with Adam(2e-4, beta_1 0.5) for D and G, then {a.samples:,} samples "
+                "(seed 0) are scored against as many real test images by the card's suite "
+                "(`zoo.eval.suite.digit_metrics`; confident = labelled with p > 0.9 by the pinned feature "
+                "classifier).\n\n" + table + "\n")
+        write_file_atomic(os.path.join(ROOT, "benchmarks", "gan_recipe.md"), text.encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
