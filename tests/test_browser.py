@@ -301,3 +301,29 @@ def test_super_resolve_a_test_digit(page):
     original = row[2:30, 92:120].astype(int)
     upscaled, bicubic = row[2:30, 62:90].astype(int), row[2:30, 32:60].astype(int)
     assert np.abs(upscaled - original).mean() < np.abs(bicubic - original).mean(), "the model beats bicubic"
+
+
+def test_type_a_description_and_see_digits_that_fit_it(page):
+    page.get_by_role("tab", name="Text to image").click()
+    choose_model(page, "text2image-button", "text2digit")
+    tab = tab_of(page, "text2image-button")
+    page.locator("#text2image-text input, #text2image-text textarea").first.fill("a thick seven leaning right")
+    tab.get_by_label("Number of samples (1 to 256)").fill("4")
+    tab.get_by_label("Seed (0 to 2,147,483,647)").fill("5")
+    page.locator("#text2image-button").click()
+    grid = shown_png(page, "#text2image-output")
+    shot(page, "text-to-image.png")
+    model = get_model("text2digit")
+    expected = picture(model.generate(4, seed=5, text="a thick seven leaning right"))
+    assert grid.shape == expected.shape == (2 * 30 + 2, 2 * 30 + 2)
+    assert np.abs(grid.astype(int) - expected).max() <= 1
+    tiles = [grid[2 + 30 * r: 30 + 30 * r, 2 + 30 * c: 30 + 30 * c] for r in range(2) for c in range(2)]
+    sevens = get_model("mnist-classifier").predict_labels(np.stack(tiles)[..., None] / 255.0)
+    assert (sevens == 7).sum() >= 3, f"the classifier reads {sevens.tolist()}"
+    # a word outside the vocabulary: the message names it, no stack trace
+    page.locator("#text2image-text input, #text2image-text textarea").first.fill("a purple seven")
+    page.locator("#text2image-button").click()
+    toast = page.locator(".toast-body").first
+    playwright_api.expect(toast).to_contain_text("purple", timeout=TIMEOUT_MS)
+    shot(page, "text-to-image-unknown-word.png")
+    assert "Traceback" not in page.content()
