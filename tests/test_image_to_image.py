@@ -26,6 +26,16 @@ def test_the_figure_has_a_row_per_kind_of_image(model_id, rows, tmp_path):
     assert img.shape[:2] == (I.SCALE * (len(rows) * (side + pad) + pad), I.SCALE * (I.N_FIGURE * (side + pad) + pad))
 
 
+def test_installed_peers_add_their_rows_below_the_models_own(tmp_path):
+    spec = registry.get_spec("srgan-mnist")
+    model = zoo.load("srgan-mnist", pretrained=False, compile=False)
+    peer = zoo.load("srresnet-mnist", pretrained=False, compile=False)
+    labels, _ = I.figure(model, spec, str(tmp_path / "f.png"), others={"srresnet-mnist": peer})
+    assert labels == ["input 7x7 (each pixel shown 4x4)", "bicubic x4", "upscale(input)",
+                      "srresnet-mnist: upscale(input)", "original"]
+    assert I.peers(spec) == ["srresnet-mnist"]  # installed, same family and dataset (not srgan-fashion)
+
+
 def test_a_model_that_neither_translates_nor_upscales_has_no_figure(tmp_path):
     spec = registry.get_spec("ae-mnist")
     assert I.figure(zoo.load("ae-mnist", pretrained=False, compile=False), spec, str(tmp_path / "f.png")) is None

@@ -8,6 +8,9 @@
   bicubic upsampling | upscale(low) | the original.
 
 Each row holds the first `N_FIGURE` test examples, so every card of a dataset shows the same ones.
+Below the model's own output come the outputs of its installed peers: the other ids of the same
+family trained on the same data (SRResNet beside SRGAN, the L1-only pix2pix beside the cGAN one,
+CycleGAN without its cycle loss beside the full one), so a card shows its ablation.
 
 >>> from zoo.eval import image_to_image
 >>> image_to_image.card_figures(registry.get_spec("srgan-mnist"), "folder")   # [(title, markdown)]
@@ -23,23 +26,32 @@ N_FIGURE = 8  # test examples a row
 SCALE = 3  # pixels of the PNG per image pixel (28x28 digits: 84 pixels)
 
 
-def _rows(model, spec):
+def peers(spec):
+    """The installed catalog ids of the same family and dataset as `spec`, other than itself."""
+    from zoo import registry
+
+    return [m for m in registry.list_models(pretrained=True) if m != spec.id
+            and registry.get_spec(m).family == spec.family and registry.get_spec(m).dataset == spec.dataset]
+
+
+def _rows(model, spec, others=None):
     """([(row label, images)], sentence saying where the images come from), or None when the model's
-    dataset has no figure here."""
+    dataset has no figure here. `others`: {id: model} whose outputs follow the model's own."""
     from zoo import capabilities as cap
     from zoo.data import fonts, paired
     from zoo.data import superres as D
     from zoo.eval import features as F
     from zoo.eval import superres, translation, unpaired
 
-    n, name = N_FIGURE, spec.dataset
+    n, name, others = N_FIGURE, spec.dataset, others or {}
     if cap.has(spec, cap.Upscaler) and name in D.DATASETS:
         low, high = D.arrays(name, "test", num_examples=n)
         k = high.shape[1] // low.shape[1]
         return ([(f"input {low.shape[1]}x{low.shape[2]} (each pixel shown {k}x{k})",
                   np.repeat(np.repeat(low, k, axis=1), k, axis=2)),
                  (f"bicubic x{k}", superres.bicubic(low, high.shape[1:3])),
-                 ("upscale(input)", model.upscale(low)), ("original", high)],
+                 ("upscale(input)", model.upscale(low)),
+                 *((f"{k}: upscale(input)", m.upscale(low)) for k, m in others.items()), ("original", high)],
                 f"the first {n} pairs of the {name} test split")
     if not cap.has(spec, cap.Translator):
         return None
@@ -50,21 +62,24 @@ def _rows(model, spec):
         a2b, b2a = model.translate(a, direction="a2b"), model.translate(b, direction="b2a")
         return ([(f"{a_set} (A)", a), ("translate(A, 'a2b')", a2b),
                  ("back: translate(that, 'b2a')", model.translate(a2b, direction="b2a")),
+                 *((f"{k}: translate(A, 'a2b')", m.translate(a, direction="a2b")) for k, m in others.items()),
                  (f"{F.dataset_name(b_set)} (B)", b), ("translate(B, 'b2a')", b2a),
                  ("back: translate(that, 'a2b')", model.translate(b2a, direction="a2b"))],
                 f"the first {n} test images of each domain")
     if name in translation.DATASETS:
         source, target = (fonts.arrays if name in fonts.PAIRED else paired.arrays)(name, "test", num_examples=n)
-        return ([("source", source), (f"translate(source, seed={translation.SEED})",
-                                      model.translate(source, seed=translation.SEED)), ("target", target)],
+        seed = translation.SEED
+        return ([("source", source), (f"translate(source, seed={seed})", model.translate(source, seed=seed)),
+                 *((f"{k}: translate(source, seed={seed})", m.translate(source, seed=seed)) for k, m in others.items()),
+                 ("target", target)],
                 f"the first {n} pairs of the {name} test split")
     return None
 
 
-def figure(model, spec, path):
-    """Draw the figure of `model` (catalog entry `spec`) into `path`; its row labels and source, or
-    None when its dataset has none."""
-    got = _rows(model, spec)
+def figure(model, spec, path, others=None):
+    """Draw the figure of `model` (catalog entry `spec`) into `path`, with the outputs of `others`
+    ({id: model}) below its own; its row labels and source, or None when its dataset has none."""
+    got = _rows(model, spec, others)
     if got is None:
         return None
     rows, where = got
@@ -82,7 +97,8 @@ def card_figures(spec, folder):
     if not (cap.has(spec, cap.Translator) or cap.has(spec, cap.Upscaler)) or not spec.weights:
         return []
     name = f"{spec.id}-examples.png"
-    got = figure(load(spec.id, compile=False), spec, os.path.join(folder, name))
+    others = {k: load(k, compile=False) for k in peers(spec)}
+    got = figure(load(spec.id, compile=False), spec, os.path.join(folder, name), others)
     if got is None:
         return []
     labels, where = got
