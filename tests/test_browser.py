@@ -33,6 +33,7 @@ if not os.path.exists(CHROMIUM):
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 from demos.app import build_app, get_model, launch, picture  # noqa: E402
+from conftest import pretrained_available  # noqa: E402
 
 
 def free_port():
@@ -327,3 +328,28 @@ def test_type_a_description_and_see_digits_that_fit_it(page):
     playwright_api.expect(toast).to_contain_text("purple", timeout=TIMEOUT_MS)
     shot(page, "text-to-image-unknown-word.png")
     assert "Traceback" not in page.content()
+
+
+TRANSLATE_MODEL = "pix2pix-edges2digits"
+
+
+@pytest.mark.skipif(not pretrained_available(TRANSLATE_MODEL), reason=f"{TRANSLATE_MODEL} is not trained yet")
+def test_translate_a_test_edge_map_with_three_seeds(page):
+    from demos.image2image import test_pair, translations
+
+    page.get_by_role("tab", name="Translate").click()
+    choose_model(page, "translate-button", TRANSLATE_MODEL)
+    tab = tab_of(page, "translate-button")
+    tab.get_by_label("Held-out pair (0 to 9,999)").fill("5")
+    tab.get_by_label("Translations, one per seed (1 to 8)").fill("3")
+    tab.get_by_label("Seed (0 to 2,147,483,647)").fill("1")
+    page.locator("#translate-button").click()
+    row = shown_png(page, "#translate-output")
+    shot(page, "translate.png")
+    source, target = test_pair(TRANSLATE_MODEL, 5)
+    expected = translations(get_model(TRANSLATE_MODEL), source, "a2b", 3, 1, target)
+    assert row.shape == expected.shape == (30 + 2, 5 * 30 + 2)  # source, 3 translations, target
+    assert np.abs(row.astype(int) - expected).max() <= 1
+    tiles = np.stack([row[2:30, 2 + 30 * k: 30 + 30 * k] for k in range(5)])[..., None] / 255.0
+    labels = get_model("mnist-classifier").predict_labels(tiles)
+    assert (labels[1:4] == labels[4]).all(), f"the translations are the target's digit: {labels.tolist()}"
