@@ -79,6 +79,38 @@ def test_a_step_logs_family_gets_curves_of_every_loss_term(tmp_path):
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_growing_gan_logs_its_resolution_and_the_plot_marks_each_phase(tmp_path):
+    from zoo.models.progan import ProGAN
+
+    recipe = recipes.Recipe(epochs=1, batch_size=4, compile=recipes.gan(recipes.adam(1e-3), recipes.adam(1e-3)),
+                            checkpoint_every=0)
+    m = ProGAN(**TINY["ProGAN"]["tiny"])  # 8 images a phase: 4x4, fade-in to 8x8, 8x8
+    m.compile(run_eagerly=True)
+    x = np.random.default_rng(0).uniform(0, 1, (24, 6, 6, 1)).astype("float32")
+    T.fit_with_checkpoints(m, tf.data.Dataset.from_tensor_slices(x).batch(4), 1, str(tmp_path), recipe,
+                           verbose=False, modes=None)
+    steps = rows(tmp_path / "steps.csv")
+    assert [float(r["resolution"]) for r in steps] == [4, 4, 8, 8, 8, 8]
+    assert [float(r["alpha"]) for r in steps][2:4] == [0.0, 0.5]  # the fade-in
+    with open(curves.plot(str(tmp_path), str(tmp_path / "curves.png")), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_mnist_probe_counts_classes_and_confident_samples():
+    probe = curves.mode_probe("mnist")
+    res = probe(zoo.load("dcgan-mnist", pretrained=False, compile=False))  # untrained: noise
+    assert set(res) == {"modes", "num_modes", "confident_percent"} and res["num_modes"] == 10
+    assert 1 <= res["modes"] <= 10 and 0.0 <= res["confident_percent"] <= 100.0
+
+
+def test_a_log_begun_by_an_older_version_keeps_its_columns(tmp_path):
+    path = tmp_path / "probes.csv"
+    path.write_text("step,epoch,modes,num_modes\n1,1,3,10\n")
+    curves.CurveLog._append(str(path), {"step": 2, "epoch": 1, "modes": 4, "num_modes": 10, "confident_percent": 50.0})
+    assert rows(path) == [{"step": "1", "epoch": "1", "modes": "3", "num_modes": "10"},
+                          {"step": "2", "epoch": "1", "modes": "4", "num_modes": "10"}]
+
+
 def test_a_minimax_gan_logs_no_wasserstein_estimate_and_still_gets_its_curves(tmp_path):
     recipe = recipes.Recipe(epochs=1, batch_size=16, compile=recipes.gan(recipes.adam(1e-3), recipes.adam(1e-3)),
                             checkpoint_every=0, probe_every=5)

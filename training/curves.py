@@ -3,12 +3,13 @@ modes over time.
 
 `CurveLog` (a Keras callback used by ``training/train.py``) appends every step's own losses
 (each ``<name>_step`` a family logs: the GAN family's ``d_loss``, ``g_loss`` and a Wasserstein
-critic's estimate; every term of a family with ``STEP_LOGS``, e.g. pix2pix, SRGAN, CycleGAN) to
-``<run>/steps.csv`` and, every
-``probe_every`` steps, the mode coverage of fresh samples to ``<run>/probes.csv``:
+critic's estimate; every term of a family with ``STEP_LOGS``, e.g. pix2pix, SRGAN, CycleGAN; a
+growing GAN's resolution and alpha) to ``<run>/steps.csv`` and, every ``probe_every`` steps, the
+mode coverage of fresh samples to ``<run>/probes.csv``:
 
 - ring8 / grid25: modes covered and % high-quality of ``generate(2500, seed=0)``;
-- mnist: digit classes covered by ``generate(1000, seed=0)`` (labels from mnist-classifier);
+- mnist, fashion_mnist: classes covered by ``generate(1000, seed=0)`` and the share the pinned
+  feature classifier labels with p > 0.9;
 - stacked_mnist: modes hit (of 1,000) by ``generate(2600, seed=0)``.
 
 Probes run only for a model that logs per-step losses (the curves are about adversarial
@@ -25,6 +26,8 @@ import numpy as np
 
 from training.callbacks import STEP_SUFFIX
 
+SCHEDULE_KEYS = ("resolution", "alpha")  # a growing GAN's schedule, logged beside the losses
+
 
 
 def mode_probe(dataset):
@@ -39,18 +42,20 @@ def mode_probe(dataset):
             return {"modes": m["modes_covered"], "num_modes": m["num_modes"], "hq_percent": m["hq_percent"]}
 
         return probe
-    if dataset in ("mnist", "stacked_mnist"):
+    if dataset in ("mnist", "fashion_mnist", "stacked_mnist"):
         from zoo.eval import features as F
+        from zoo.eval.stacked import CONFIDENT
 
         try:
-            net = F.feature_network()
+            net = F.feature_network("fashion_mnist" if dataset == "fashion_mnist" else "mnist")
         except Exception as e:  # noqa: BLE001 (no feature network: curves without modes)
             print(f"Mode probe disabled: {e}", flush=True)
             return None
-        if dataset == "mnist":
+        if dataset != "stacked_mnist":
             def probe(model):
-                labels = net.predict_labels(model.generate(1000, seed=0))
-                return {"modes": int(len(np.unique(labels))), "num_modes": 10}
+                p = net.predict_proba(model.generate(1000, seed=0))
+                return {"modes": int(len(np.unique(p.argmax(-1)))), "num_modes": 10,
+                        "confident_percent": float(100 * np.mean(p.max(-1) > CONFIDENT))}
 
             return probe
         from zoo.eval.stacked import stacked_modes
@@ -92,9 +97,14 @@ class CurveLog(keras.callbacks.Callback):
 
     @staticmethod
     def _append(path, row):
+        """Append `row`; a log begun by an older version keeps its columns (new keys are dropped)."""
         new = not os.path.exists(path)
+        fields = list(row)
+        if not new:
+            with open(path, newline="", encoding="utf-8") as f:
+                fields = next(csv.reader(f), None) or fields
         with open(path, "a", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=list(row))
+            w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
             if new:
                 w.writeheader()
             w.writerow(row)
@@ -110,6 +120,7 @@ class CurveLog(keras.callbacks.Callback):
         step = self._global(batch)
         own = {k[:-len(STEP_SUFFIX)]: float(v) for k, v in logs.items() if k.endswith(STEP_SUFFIX)}
         if own:
+            own.update({k: float(logs[k]) for k in SCHEDULE_KEYS if k in logs})
             self._logs_steps = True
             self._append(self.steps_path, {"step": step, "epoch": self.epoch + 1, **own})
         if self.probe_every and step % self.probe_every == 0:
@@ -181,7 +192,7 @@ def plot(run_dir, path, title=None):
     fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 3.2), dpi=100, squeeze=False)
     axes = list(axes[0])
     ax = axes.pop(0)
-    losses = [k for k in steps if k not in ("step", "epoch", "w_estimate")]
+    losses = [k for k in steps if k not in ("step", "epoch", "w_estimate", *SCHEDULE_KEYS)]
     for k in losses:
         ax.plot(x, _smooth(steps[k], n), label=k, lw=1)
     if all(np.min(steps[k]) > 0 for k in losses) and (
@@ -203,11 +214,22 @@ def plot(run_dir, path, title=None):
         ax.set_ylim(0, probes["num_modes"][0] * 1.08)
         ax.set_xlabel("generator step")
         ax.set_title(f"modes covered (of {int(probes['num_modes'][0])})")
-        if "hq_percent" in probes:
-            twin = ax.twinx()
-            twin.plot(probes["step"], probes["hq_percent"], color="#d62728", lw=1, alpha=0.7)
-            twin.set_ylim(0, 105)
-            twin.set_ylabel("% high quality", color="#d62728")
+        for key, label in (("hq_percent", "% high quality"), ("confident_percent", "% confident (p > 0.9)")):
+            if key in probes:
+                twin = ax.twinx()
+                twin.plot(probes["step"], probes[key], color="#d62728", lw=1, alpha=0.7)
+                twin.set_ylim(0, 105)
+                twin.set_ylabel(label, color="#d62728")
+    if "resolution" in steps:  # a growing GAN: a dotted line where each resolution starts
+        res = steps["resolution"]
+        starts = [0] + [i for i in range(1, len(res)) if res[i] != res[i - 1]]
+        for ax in fig.axes:
+            for i in starts[1:]:
+                ax.axvline(steps["step"][i], color="#999999", ls=":", lw=1)
+        top = fig.axes[0]
+        for i in starts:
+            top.annotate(f"{int(res[i])}x{int(res[i])}", (steps["step"][i], 1.0), xycoords=("data", "axes fraction"),
+                         fontsize="x-small", va="top", ha="left", color="#666666")
     if title:
         fig.suptitle(title)
     fig.tight_layout()
