@@ -58,10 +58,14 @@ Recommender = Capability("recommend", ("recommend", "predict"), "recommend(user,
 Documents = Capability("embed_documents", ("infer_vector", "most_similar_documents"),
                        "infer_vector(text, seed) -> (dim,) vector of a new document; "
                        "most_similar_documents(text, topn) -> [(training document, cosine)]")
+Progressive = Capability("grow", ("stage_samples",),
+                         "stage_samples(n, seed) -> {resolution: images}: the same codes through every stage's "
+                         "network of a progressively grown generator")
 
 ALL = (Generator, Interpolator, Projector, Encoder, Denoiser, Contractive, Likelihood, LowerBound, Classifier,
        Features,
-       Conditional, TextConditional, Translator, Upscaler, Inpainter, Sequence, Embedding, Recommender, Documents)
+       Conditional, TextConditional, Translator, Upscaler, Inpainter, Sequence, Embedding, Recommender, Documents,
+       Progressive)
 BY_NAME = {c.name: c for c in ALL}
 
 

@@ -19,7 +19,7 @@ CAPABILITIES = {
     'Pix2Pix': ['translate'],
     'PixelCNN': ['generate', 'log_likelihood', 'inpaint'],
     'PixelRNN': ['generate', 'log_likelihood', 'inpaint'],
-    'ProGAN': ['generate', 'interpolate', 'project', 'inpaint'],
+    'ProGAN': ['generate', 'interpolate', 'project', 'inpaint', 'grow'],
     'SRGAN': ['upscale'],
     'TangentPropClassifier': ['classify'],
     'TextConditionalGAN': ['generate', 'interpolate', 'conditional', 'text_to_image'],

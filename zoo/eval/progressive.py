@@ -1,4 +1,5 @@
-"""The card figure of a progressively grown GAN: the same codes through the network of every stage.
+"""The card figure of a progressively grown GAN (the `Progressive` capability): the same codes
+through the network of every stage.
 
 One row per stage (4x4, 8x8, ... up to the last resolution), `stage_samples(N_FIGURE, seed=0)`:
 each earlier stage's output is shown enlarged to the last stage's size (nearest), so the rows line
@@ -20,8 +21,10 @@ SCALE = 3  # pixels of the PNG per image pixel
 
 
 def grows(spec):
-    """True for a catalog entry whose family grows through stages (has `stage_samples`)."""
-    return hasattr(spec.family_class, "stage_samples")
+    """True for a catalog entry whose family grows through stages (the Progressive capability)."""
+    from zoo import capabilities as cap
+
+    return cap.has(spec, cap.Progressive)
 
 
 def figure(model, path, n=N_FIGURE, seed=SEED):

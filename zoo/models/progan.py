@@ -157,7 +157,7 @@ class ProGAN(ZooModel):
         g.fit(zoo.data.load("mnist", batch_size=64), epochs=14)  # 4x4, then 8, 16, 32 faded in
     """
 
-    CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector, cap.Inpainter)
+    CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector, cap.Inpainter, cap.Progressive)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
     TRACKERS = ("d_loss", "g_loss", "w_estimate")
 
