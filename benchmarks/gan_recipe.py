@@ -56,6 +56,27 @@ def run(model_id, batch, overrides, images, samples, seed=0):
     return {k: ev[k] for k in KEYS}, seconds
 
 
+def report(rows, model_id, images, samples, when=None):
+    """(the markdown table, the whole gan_recipe.md) of [(variant, batch, metrics, seconds)]."""
+    head = "| variant | batch | updates | " + " | ".join(KEYS) + " | training seconds |"
+    lines = [head, "|" + " --- |" * (len(KEYS) + 4)]
+    for name, batch, ev, seconds in rows:
+        lines.append(f"| {name} | {batch} | {images // batch:,} | " + " | ".join(f"{ev[k]:.3f}" for k in KEYS)
+                     + f" | {seconds:.0f} |")
+    table = "\n".join(lines)
+    when = when or datetime.date.today().isoformat()
+    text = (f"# Recipe variants of {model_id}, measured\n\n"
+            f"`python benchmarks/gan_recipe.py --write --model {model_id} --images {images} "
+            f"--samples {samples}`, run {when} on {platform.machine()} CPU, one thread per process "
+            f"(TF_NUM_INTRAOP_THREADS=1), beside one other training process.\n\n"
+            f"Every variant trains the catalog architecture of {model_id} from seed 0 on {images:,} "
+            f"training images with Adam(2e-4, beta_1 0.5) for D and G, then {samples:,} samples "
+            "(seed 0) are scored against as many real test images by the card's suite "
+            "(`zoo.eval.suite.digit_metrics`; confident = labelled with p > 0.9 by the pinned feature "
+            "classifier).\n\n" + table + "\n")
+    return table, text
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python benchmarks/gan_recipe.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -74,27 +95,12 @@ def main(argv=None):
         ev, seconds = run(a.model, batch, overrides, a.images, a.samples)
         rows.append((name, batch, ev, seconds))
         print(f"  {seconds:.0f} s; " + ", ".join(f"{k} {v:.3f}" for k, v in ev.items()), flush=True)
-    head = "| variant | batch | updates | " + " | ".join(KEYS) + " | training seconds |"
-    lines = [head, "|" + " --- |" * (len(KEYS) + 4)]
-    for name, batch, ev, seconds in rows:
-        lines.append(f"| {name} | {batch} | {a.images // batch:,} | " + " | ".join(f"{ev[k]:.3f}" for k in KEYS)
-                     + f" | {seconds:.0f} |")
-    table = "\n".join(lines)
+    table, text = report(rows, a.model, a.images, a.samples)
     print(table)
     if a.write:
         from zoo.saving import write_file_atomic
 
-        when = datetime.date.today().isoformat()
-        text = (f"# Recipe variants of {a.model}, measured\n\n"
-                f"`python benchmarks/gan_recipe.py --write --model {a.model} --images {a.images} "
-                f"--samples {a.samples}`, run {when} on {platform.machine()} CPU, one thread per process "
-                f"(TF_NUM_INTRAOP_THREADS=1), beside one other training process.\n\n"
-                f"Every variant trains the catalog architecture of {a.model} from seed 0 on {a.images:,} "
-                f"training images with Adam(2e-4, beta_1 0.5) for D and G, then {a.samples:,} samples "
-                "(seed 0) are scored against as many real test images by the card's suite "
-                "(`zoo.eval.suite.digit_metrics`; confident = labelled with p > 0.9 by the pinned feature "
-                "classifier).\n\n" + table + "\n")
-        write_file_atomic(os.path.join(ROOT, "benchmarks", "gan_recipe.md"), text.encode())
+        write_file_atomic(os.path.join(ROOT, "benchmarks", "gan_recipe.md"), text)
     return 0
 
 

@@ -172,7 +172,7 @@ def write_report(results, args, out_md, out_png):
             lines.append(f"| {name} | {int(g):,} | {d:.3f} | {gr:.2e} | {w:.3f} | {int(modes)} | {hq:.1f} |")
     from zoo.saving import write_file_atomic
 
-    write_file_atomic(out_md, ("\n".join(lines) + "\n").encode())
+    write_file_atomic(out_md, "\n".join(lines) + "\n")
 
 
 def main(argv=None):
