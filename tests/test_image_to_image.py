@@ -33,7 +33,7 @@ def test_installed_peers_add_their_rows_below_the_models_own(tmp_path):
     labels, _ = I.figure(model, spec, str(tmp_path / "f.png"), others={"srresnet-mnist": peer})
     assert labels == ["input 7x7 (each pixel shown 4x4)", "bicubic x4", "upscale(input)",
                       "srresnet-mnist: upscale(input)", "original"]
-    assert I.peers(spec) == ["srresnet-mnist"]  # installed, same family and dataset (not srgan-fashion)
+    assert I.peers(spec) == ["srresnet-mnist"]  # installed, same capabilities and dataset (not srgan-fashion)
 
 
 def test_a_model_that_neither_translates_nor_upscales_has_no_figure(tmp_path):

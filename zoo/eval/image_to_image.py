@@ -8,8 +8,8 @@
   bicubic upsampling | upscale(low) | the original.
 
 Each row holds the first `N_FIGURE` test examples, so every card of a dataset shows the same ones.
-Below the model's own output come the outputs of its installed peers: the other ids of the same
-family trained on the same data (SRResNet beside SRGAN, the L1-only pix2pix beside the cGAN one,
+Below the model's own output come the outputs of its installed peers: the other ids with the same
+capabilities trained on the same data (SRResNet beside SRGAN, the L1-only pix2pix beside the cGAN one,
 CycleGAN without its cycle loss beside the full one), so a card shows its ablation.
 
 >>> from zoo.eval import image_to_image
@@ -27,11 +27,14 @@ SCALE = 3  # pixels of the PNG per image pixel (28x28 digits: 84 pixels)
 
 
 def peers(spec):
-    """The installed catalog ids of the same family and dataset as `spec`, other than itself."""
+    """The installed catalog ids with the capabilities and the dataset of `spec`, other than itself."""
     from zoo import registry
 
-    return [m for m in registry.list_models(pretrained=True) if m != spec.id
-            and registry.get_spec(m).family == spec.family and registry.get_spec(m).dataset == spec.dataset]
+    def same(m):
+        other = registry.get_spec(m)
+        return other.dataset == spec.dataset and tuple(other.capabilities) == tuple(spec.capabilities)
+
+    return [m for m in registry.list_models(pretrained=True) if m != spec.id and same(m)]
 
 
 def _rows(model, spec, others=None):

@@ -97,9 +97,7 @@ class ZooModel(keras.Model):
     binary_data = False
     OPTIMIZERS = ("optimizer",)
     TRACKERS = ()
-    # True: `track` also returns each term's own value this step as "<name>_step", which the
-    # training CLI logs to steps.csv and draws as the card's training curves.
-    STEP_LOGS = False
+    STEP_LOGS = False  # True: `track` also returns each term's step value ("<name>_step": the curves)
     # Options a family gained after some of its models were published: get_config leaves
     # them out while they hold their default, so published config files stay exact.
     ADDED_OPTIONS = {}
