@@ -188,30 +188,38 @@ def worker(argv):
     print("REPORT " + json.dumps(report))
 
 
+def run_processes(commands, logs, timeout):
+    """Run the commands ([(argv, extra env)]) at once, one thread each, each writing to its log file
+    (a file: a full pipe would block a process); their return codes once all have ended."""
+    procs = []
+    for (argv, env), log in zip(commands, logs):
+        env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", **env}
+        with open(log, "w") as f:
+            procs.append(subprocess.Popen([sys.executable, *argv], cwd=ROOT, env=env, stdout=f,
+                                          stderr=subprocess.STDOUT))
+    try:
+        for p in procs:
+            p.wait(timeout=timeout)
+    finally:
+        for p in procs:
+            p.kill()
+    return [p.returncode for p in procs]
+
+
 # ----------------------------------------------------------------------------- the tests
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     """The workers' merged reports: two processes (the cases split between them, the CLI run in the
     first) so that both cores work while the suite waits."""
     out = str(tmp_path_factory.mktemp("mirrored") / "run")
-    parts = [[os.path.abspath(__file__), "--part", "0/2", "--cli", out], [os.path.abspath(__file__), "--part", "1/2"]]
-    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
+    parts = [([os.path.abspath(__file__), "--part", "0/2", "--cli", out], {}),
+             ([os.path.abspath(__file__), "--part", "1/2"], {})]
     logs = [tmp_path_factory.mktemp("worker") / "log" for _ in parts]
-    procs = []
-    for args, log in zip(parts, logs):
-        with open(log, "w") as f:  # a file: a full pipe would block a worker
-            procs.append(subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT))
-    try:
-        for p in procs:
-            p.wait(timeout=900)
-    finally:
-        for p in procs:
-            p.kill()
     report = {"cli_out": out}
-    for p, log in zip(procs, logs):
+    for code, log in zip(run_processes(parts, logs, timeout=900), logs):
         text = log.read_text()
         line = next((ln for ln in text.splitlines() if ln.startswith("REPORT ")), None)
-        assert p.returncode == 0 and line, f"a two-replica worker failed:\n{text[-5000:]}"
+        assert code == 0 and line, f"a two-replica worker failed:\n{text[-5000:]}"
         report.update(json.loads(line[len("REPORT "):]))
     return report
 
@@ -284,22 +292,12 @@ def test_two_workers_train_as_two_mirrored_replicas(report, tmp_path):
               "from zoo import registry; from training import train as T; "
               f"registry.REGISTRY[{CLI_ID!r}] = tiny_spec(); "
               f"sys.exit(T.main({[*CLI_ARGS, '--strategy', 'multiworker', '--out', out]!r}))")
-    procs = []
-    for index in range(2):
-        config = {"cluster": {"worker": [f"localhost:{p}" for p in ports]}, "task": {"type": "worker", "index": index}}
-        env = {**os.environ, "TF_CONFIG": json.dumps(config), "TF_NUM_INTRAOP_THREADS": "1",
-               "TF_NUM_INTEROP_THREADS": "1"}
-        with open(tmp_path / f"worker-{index}.log", "w") as log:  # a file: a full pipe would block a worker
-            procs.append(subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=log,
-                                          stderr=subprocess.STDOUT))
-    try:
-        for p in procs:
-            p.wait(timeout=600)
-    finally:
-        for p in procs:
-            p.kill()
-    for index, p in enumerate(procs):
-        assert p.returncode == 0, (tmp_path / f"worker-{index}.log").read_text()[-4000:]
+    cluster = {"worker": [f"localhost:{p}" for p in ports]}
+    workers = [(["-c", script], {"TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})})
+               for i in range(2)]
+    logs = [tmp_path / f"worker-{i}.log" for i in range(2)]
+    for code, log in zip(run_processes(workers, logs, timeout=600), logs):
+        assert code == 0, log.read_text()[-4000:]
     import zoo
 
     mirrored = [np.asarray(w) for w in report["cli"]["weights"]]
