@@ -54,7 +54,7 @@ def _rows(model, spec, others=None):
                   np.repeat(np.repeat(low, k, axis=1), k, axis=2)),
                  (f"bicubic x{k}", superres.bicubic(low, high.shape[1:3])),
                  ("upscale(input)", model.upscale(low)),
-                 *((f"{k}: upscale(input)", m.upscale(low)) for k, m in others.items()), ("original", high)],
+                 *((f"{peer}: upscale(input)", m.upscale(low)) for peer, m in others.items()), ("original", high)],
                 f"the first {n} pairs of the {name} test split")
     if not cap.has(spec, cap.Translator):
         return None
@@ -65,7 +65,7 @@ def _rows(model, spec, others=None):
         a2b, b2a = model.translate(a, direction="a2b"), model.translate(b, direction="b2a")
         return ([(f"{a_set} (A)", a), ("translate(A, 'a2b')", a2b),
                  ("back: translate(that, 'b2a')", model.translate(a2b, direction="b2a")),
-                 *((f"{k}: translate(A, 'a2b')", m.translate(a, direction="a2b")) for k, m in others.items()),
+                 *((f"{peer}: translate(A, 'a2b')", m.translate(a, direction="a2b")) for peer, m in others.items()),
                  (f"{F.dataset_name(b_set)} (B)", b), ("translate(B, 'b2a')", b2a),
                  ("back: translate(that, 'a2b')", model.translate(b2a, direction="a2b"))],
                 f"the first {n} test images of each domain")
@@ -73,7 +73,7 @@ def _rows(model, spec, others=None):
         source, target = (fonts.arrays if name in fonts.PAIRED else paired.arrays)(name, "test", num_examples=n)
         seed = translation.SEED
         return ([("source", source), (f"translate(source, seed={seed})", model.translate(source, seed=seed)),
-                 *((f"{k}: translate(source, seed={seed})", m.translate(source, seed=seed)) for k, m in others.items()),
+                 *((f"{peer}: translate(source, seed={seed})", m.translate(source, seed=seed)) for peer, m in others.items()),
                  ("target", target)],
                 f"the first {n} pairs of the {name} test split")
     return None
