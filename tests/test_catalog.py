@@ -1,9 +1,10 @@
-"""The catalog: every id builds and has a recipe (or its own trainer); the GAN variants compare fairly."""
+"""The catalog: every id builds, has a recipe (or its own trainer) and its parameter count in the index;
+the GAN variants compare fairly."""
 
 import pytest
 
 import zoo
-from zoo import registry
+from zoo import catalog_index, registry
 from zoo.registry import FAMILIES
 from training.recipes import RECIPES
 
@@ -25,6 +26,9 @@ def test_every_id_has_a_recipe_and_builds(model_id):
         return  # 64x64x3: built in test_hub; skip the bigger model here
     model = zoo.load(model_id, pretrained=False)
     assert model.count_params() > 0
+    # what `zoo list` / `info` read without Keras (tests/test_cli_fast.py checks the rest of the index)
+    assert catalog_index.PARAMS.get(model_id) == (registry.config_digest(spec), model.count_params()), (
+        f"zoo/catalog_index.py is stale for {model_id}: run python -m training.catalog_index")
 
 
 @pytest.mark.parametrize("dataset", ["ring8", "grid25"])

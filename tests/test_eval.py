@@ -355,7 +355,7 @@ def test_real_vs_real_floor_is_far_below_a_noise_generator():
         def generate(self, n, seed=None):
             return np.random.default_rng(seed).uniform(0, 1, (n, 28, 28, 1)).astype(np.float32)
 
-    res = E.evaluate(Noise(), registry.get_spec("dcgan-mnist"), n_samples=2000)
+    res = E.evaluate(Noise(), registry.get_spec("dcgan-mnist"), n_samples=1000)
     ev = res["eval"]
     assert ev["fid_real_vs_real"] < 0.05 * ev["fid"]
     assert ev["precision"] < 0.05 and ev["kid"] > ev["kid_real_vs_real"] + 10 * ev["kid_std"]

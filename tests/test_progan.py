@@ -58,10 +58,13 @@ class StepLog(keras.callbacks.Callback):
 def runs(tmp_path_factory):
     """One tiny model trained on 24 images in one go (stage 4x4, the fade-in of 8x8, then stable),
     another on the first 12 (it stops halfway through the fade-in), saved with `save_pretrained` and
-    as a checkpoint, then loaded and trained on the other 12."""
+    as a checkpoint, then loaded and trained on the other 12. The three fits run eagerly (tracing
+    each stage's step three times took most of a minute); the traced step is grown through three
+    stages below."""
     folder = tmp_path_factory.mktemp("progan")
     x = images(24, seed=2)
     whole, half, log = tiny(), tiny(), StepLog()
+    whole.run_eagerly = half.run_eagerly = True
     half.set_weights(whole.get_weights())  # the same start (the noise seeds are equal already)
     whole.fit(batches(x), epochs=1, verbose=0, callbacks=[log])
     half.fit(batches(x[:12]), epochs=1, verbose=0)
@@ -76,6 +79,7 @@ def runs(tmp_path_factory):
                   for s in (0, 1)]}
     loaded.load_weights(str(folder / "checkpoint.weights.h5"))
     loaded.noise.state.assign(half.noise.state)  # the checkpoint's random state
+    loaded.run_eagerly = True
     loaded.fit(batches(x[12:]), epochs=1, verbose=0)
     return dict(whole=whole, log=log, half=half, loaded=loaded, at_load=at_load)
 
