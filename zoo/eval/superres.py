@@ -68,7 +68,7 @@ def _classifier(source, classifier):
     if classifier is not None:
         return classifier
     if source not in F.FEATURE_NETWORKS:
-        return None  # Fashion-MNIST, photos: no pinned feature network (the card says so)
+        return None  # a labelled image set without a pinned feature network
     from zoo.registry import UnknownModelError
     from zoo.saving import ZooLoadError
 

@@ -49,8 +49,8 @@ _PAPER_NUMBERS = {
                            "order",
 }
 _FASHION_LIMITS = (
-    "- Its classifier accuracy (the FCN-score idea) needs a Fashion-MNIST feature classifier pinned in "
-    "`zoo/eval/features.py`; until then its evaluation reports L1 and SSIM only, and says why.",
+    "- Its classifier accuracy (the FCN-score idea) is fashion-classifier's, which reads 90.4% of the real test "
+    "items right (against mnist-classifier's 99.2% on digits): part of a wrong label is the classifier's.",
     *CARD.limitations[:3],
     "- One training run (seed 0) with a short CPU recipe.")
 

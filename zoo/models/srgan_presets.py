@@ -50,9 +50,9 @@ _PAPER_NUMBERS = {
     "ssim": "x4 on natural photos, same protocol (Ledig et al. table 2): Set14 SRResNet 0.8184, SRGAN 0.7397, "
             "bicubic 0.7486; BSD100 SRResNet 0.7620, SRGAN 0.6688, bicubic 0.6935",
 }
-_NO_FEATURES = ("- No feature classifier of Fashion-MNIST is pinned in `zoo/eval/features.py` yet: the content "
-                "loss is the pixel MSE alone (the paper's SRGAN-MSE), and the evaluation reports PSNR / SSIM "
-                "beside bicubic without the classifier accuracy and FID.",
+_NO_FEATURES = ("- The content loss is the pixel MSE alone (the paper's SRGAN-MSE): no feature network enters the "
+                "training, so the classifier accuracy and FID of the evaluation (fashion-classifier's, pinned in "
+                "`zoo/eval/features.py`) judge it with a network it never saw.",
                 "- Trained from scratch on CPU with a short recipe and a generator 8x smaller than the paper's.",
                 "- The GAN adds plausible detail, not the true one; one training run (seed 0).")
 _PHOTO_LIMITS = ("- Trained on 5,681 overlapping 32x32 patches of six photos (scikit-image's astronaut, chelsea, "
