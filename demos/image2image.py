@@ -11,6 +11,8 @@ model's output size, shrunk by its factor the way its training inputs were made 
 averaging), and upscaled back by bicubic interpolation and by the model, beside the original.
 """
 
+import functools
+
 import gradio as gr
 import numpy as np
 
@@ -115,6 +117,17 @@ def translate_tab(tab):
     go_drawing.click(run_image, [model, direction, drawing, n, seed], out, api_name="translate_drawing")
 
 
+@functools.lru_cache(maxsize=4)
+def test_images(model_id):
+    """The full-resolution held-out images of an upscaler's dataset (N, H, W, C)."""
+    return zdata.arrays(registry.get_spec(model_id).dataset, "test")[1]
+
+
+def index_label(model_id):
+    """The test-image field's label, with the model's range: 0 to 9,999 for digits, 0 to 475 for photos."""
+    return f"Held-out image (0 to {len(test_images(model_id)) - 1:,})"
+
+
 def super_resolve(model, high):
     """One row: the low-resolution input (nearest-neighbour enlarged to show its pixels), bicubic,
     the model's upscale, the original; each (H, W, C)."""
@@ -139,16 +152,21 @@ def super_resolve_tab(tab):
         with gr.Column(scale=2):
             with gr.Tabs():
                 with gr.Tab("Test image"):
-                    index = gr.Number(0, label="Held-out image (0 to the test set's size - 1)", precision=0)
+                    index = gr.Number(0, label=index_label(tab.models[0]), precision=0)
                     go_index = gr.Button("Super-resolve", variant="primary", elem_id="superres-button")
                 with gr.Tab("Upload"):
                     image = ImageInput("Image", height=200)
                     go_image = gr.Button("Super-resolve upload", variant="primary")
     out = output_image("Input, bicubic, model, original", "superres-output", 240)
 
+    def follow(model_id):
+        return gr.update(label=index_label(model_id)) if model_id in tab.models else gr.update()
+
+    model.change(follow, model, index, api_visibility="private", queue=False)
+
     def run_index(model_id, index):
         m = tab.model(model_id)
-        _, high = zdata.arrays(registry.get_spec(model_id).dataset, "test")
+        high = test_images(model_id)
         i = check_int(index, "Held-out image", 0, len(high) - 1)
         return super_resolve(m, high[i])
 

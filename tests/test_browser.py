@@ -291,7 +291,7 @@ def test_super_resolve_a_test_digit(page):
 
     page.get_by_role("tab", name="Super-resolve").click()
     choose_model(page, "superres-button", SUPERRES_MODEL)
-    tab_of(page, "superres-button").get_by_label("Held-out image (0 to the test set's size - 1)").fill("3")
+    tab_of(page, "superres-button").get_by_label("Held-out image (0 to 9,999)").fill("3")  # the chosen model's range
     page.locator("#superres-button").click()
     row = shown_png(page, "#superres-output")
     shot(page, "super-resolve.png")

@@ -55,7 +55,8 @@ def test_import_zoo_reads_the_catalog_without_keras():
     assert r.returncode == 0, r.stderr[-2000:]
     ids, params, tasks, heavy = json.loads(r.stdout)
     assert heavy == []
-    assert ids == ["fashion-classifier", "mnist-classifier", "tangentprop-mnist"] and params == 697410
+    assert ids == ["fashion-classifier", "mnist-classifier", "tangentprop-mnist"]
+    assert params == catalog_index.PARAMS["dcgan-mnist"][1] > 500_000  # read from the index, not built
     assert tasks == list(catalog_index.CAPABILITIES["GAN"]) and "generate" in tasks
 
 

@@ -102,3 +102,10 @@ def test_an_upload_is_super_resolved_and_a_bad_index_is_named(client, tmp_path):
     with pytest.raises(AppError) as e:
         client.predict(UPSCALER, 10_000, api_name="/super_resolve")
     assert "Held-out image" in str(e.value) and GENERIC not in str(e.value)
+
+
+@pytest.mark.parametrize("model_id, last", [("srresnet-mnist", "9,999"), ("srgan-photos", "475")])
+def test_the_index_field_names_the_range_of_the_models_test_set(model_id, last):
+    from demos.image2image import index_label
+
+    assert index_label(model_id) == f"Held-out image (0 to {last})"  # 10,000 test digits, 476 photo patches

@@ -105,6 +105,19 @@ def assert_pinned(model_id, sums_path):
 
 
 # ----------------------------------------------------------------------------- checkpoints
+def test_a_run_resumed_from_a_checkpoint_without_cpu_time_reports_none(tmp_path):
+    recipe = tiny_recipe(epochs=1)
+    T.fit_with_checkpoints(model(), ring(), 1, str(tmp_path), recipe, verbose=False)
+    path = tmp_path / "checkpoint" / "state.json"
+    state = json.load(open(path))
+    assert state["cpu_seconds"] > 0
+    del state["cpu_seconds"]  # what a checkpoint written before CPU time was recorded holds
+    path.write_text(json.dumps(state))
+    T.fit_with_checkpoints(model(), ring(), 2, str(tmp_path), recipe, verbose=False)  # resumes: epoch 2
+    assert json.load(open(path))["epoch"] == 2 and T.training_seconds(str(tmp_path)) > 0
+    assert T.training_seconds(str(tmp_path), "cpu_seconds") is None  # part of the run unmeasured: no number
+
+
 def test_resume_after_an_interrupt_continues_where_it_stopped(tmp_path, monkeypatch):
     recipe = tiny_recipe()
     g = model()
@@ -123,6 +136,7 @@ def test_resume_after_an_interrupt_continues_where_it_stopped(tmp_path, monkeypa
     state = json.load(open(tmp_path / "checkpoint" / "state.json"))
     assert (state["epoch"], state["step"]) == (0, 6)  # last multiple of checkpoint_every
     assert state["seconds"] >= 1.0
+    assert 0 < state["cpu_seconds"] < state["seconds"]  # the process's CPU time: the 1 s sleep is not in it
     assert [int(r["step"]) for r in rows(tmp_path / "steps.csv")] == list(range(1, 8))  # 7 is past the checkpoint
     monkeypatch.setattr(curves.CurveLog, "on_train_batch_end", real_hook)
 
@@ -132,6 +146,7 @@ def test_resume_after_an_interrupt_continues_where_it_stopped(tmp_path, monkeypa
     resumed = time.time() - t0
     # the reported time is the first run's (up to its checkpoint) plus the resumed run's
     assert state["seconds"] <= T.training_seconds(str(tmp_path)) <= state["seconds"] + resumed + 0.05
+    assert T.training_seconds(str(tmp_path), "cpu_seconds") > state["cpu_seconds"]  # both parts counted
     # 6 restored + 4 to finish epoch 1 + 10 of epoch 2: exactly one uninterrupted run's worth
     assert int(h.g_optimizer.iterations) == 20
     assert int(h.d_optimizer.iterations) == 20

@@ -51,21 +51,25 @@ class Checkpoint(keras.callbacks.Callback):
     whatever else is in the folder (a weights file a kill interrupted, temp files) and
     returns (epoch, step) where training should continue; `seconds` is then the training
     time the checkpoint holds. `clock` (a function returning seconds) gives the total
-    training time to store with each save, so a resumed run still reports the time of all runs.
+    training time to store with each save, so a resumed run still reports the time of all runs;
+    `cpu_clock` likewise the CPU seconds of the training process (`cpu_seconds` after `restore()`:
+    None when an earlier part of the run did not record them).
 
     Args:
         folder: the checkpoint folder.
         every: steps between mid-epoch saves (0: only at epoch ends; default 200).
         start: (epoch, step) this fit starts from (default (0, 0)).
         clock: callable returning the training seconds so far (default None).
+        cpu_clock: callable returning the process's CPU seconds of training so far, or None when
+            unknown (default None).
         steps_per_epoch: recorded in state.json so a resume with other options is refused.
     """
 
-    def __init__(self, folder, every=200, start=(0, 0), clock=None, steps_per_epoch=None):
+    def __init__(self, folder, every=200, start=(0, 0), clock=None, steps_per_epoch=None, cpu_clock=None):
         super().__init__()
-        self.folder, self.every, self.clock = folder, every, clock
+        self.folder, self.every, self.clock, self.cpu_clock = folder, every, clock, cpu_clock
         self.steps_per_epoch = steps_per_epoch
-        self.seconds = 0.0
+        self.seconds, self.cpu_seconds = 0.0, 0.0
         self.epoch, self.step = start
         self._start_epoch = start[0]
         self._offset = start[1]  # steps already done in the first (resumed) epoch
@@ -95,6 +99,7 @@ class Checkpoint(keras.callbacks.Callback):
             for var, value in zip(variables, seeds):
                 var.assign(np.asarray(value, dtype=var.dtype))
         self.seconds = float(state.get("seconds", 0.0))
+        self.cpu_seconds = state.get("cpu_seconds")  # None: a part of the run before this was not measured
         return int(state["epoch"]), int(state["step"])
 
     def _save(self, epoch, step):
@@ -110,6 +115,9 @@ class Checkpoint(keras.callbacks.Callback):
             state["steps_per_epoch"] = int(self.steps_per_epoch)
         if self.clock is not None:
             state["seconds"] = round(float(self.clock()), 1)
+        cpu = self.cpu_clock() if self.cpu_clock is not None else None
+        if cpu is not None:
+            state["cpu_seconds"] = round(float(cpu), 1)
         tmp = self.state + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(state, f)

@@ -277,7 +277,10 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
             "- Final running losses: " + ", ".join(f"{k} {_fmt(v)}" for k, v in train.get("final", {}).items()
                                                    if not k.endswith("_step")) + ".",
             f"- Wall time: {train.get('seconds', train.get('seconds_this_run', '?'))} s on {train.get('hardware', 'CPU')} "
-            "(2 cores)" + (f"; {train['seconds_note']}" if train.get("seconds_note") else "") + ".",
+            "(2 cores)" + (f"; {train['seconds_note']}" if train.get("seconds_note") else "")
+            + (f"; CPU time of the training process {train['cpu_seconds']} s (all its threads: with one "
+               "TensorFlow thread, about the wall time of the run alone on an idle machine)"
+               if train.get("cpu_seconds") is not None else "") + ".",
         ]
     lines += ["", "## Evaluation", "", *_evaluation(spec, metrics)]
     if cap.has(spec, cap.Generator):

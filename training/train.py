@@ -235,9 +235,13 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
     if epoch or step:
         print(f"Resuming from {ckpt_dir}: epoch {epoch + 1}, step {step}.", flush=True)
     t0, before = time.time(), ckpt.seconds
+    p0, cpu_before = time.process_time(), ckpt.cpu_seconds
 
     def clock():
         return before + time.time() - t0
+
+    def cpu_clock():  # every thread of this process: with one TF thread, about the run's time alone
+        return None if cpu_before is None else cpu_before + time.process_time() - p0
 
     logs = {}
     # TensorBoard: one writer for this process, numbered by global step like steps.csv (cut back above)
@@ -255,7 +259,7 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
                 board,
                 keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv"), append=True),
                 cb.Checkpoint(ckpt_dir, every=recipe.checkpoint_every, start=(e, offset), clock=clock,
-                              steps_per_epoch=steps),
+                              steps_per_epoch=steps, cpu_clock=cpu_clock),
             ]
             if cap.has(model, cap.Generator):
                 cbs.append(cb.SampleGrid(os.path.join(run_dir, "samples"), seed=recipe.sample_seed))
@@ -279,11 +283,12 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
     return logs or last_logs(run_dir)
 
 
-def training_seconds(run_dir):
-    """Training seconds over all runs of `run_dir` (resumes included) up to its last checkpoint,
-    or None when the checkpoint does not record them."""
+def training_seconds(run_dir, key="seconds"):
+    """Training seconds (`key` "cpu_seconds": CPU seconds of the training processes) over all runs of
+    `run_dir` (resumes included) up to its last checkpoint, or None when the checkpoint does not
+    record them."""
     try:
-        return (cb.read_state(os.path.join(run_dir, "checkpoint")) or {}).get("seconds")
+        return (cb.read_state(os.path.join(run_dir, "checkpoint")) or {}).get(key)
     except (OSError, ValueError):
         return None
 
@@ -653,6 +658,7 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
                 "seconds_this_run": round(seconds, 1),
                 # all runs of this folder, resumes included (this run alone when unrecorded)
                 "seconds": training_seconds(run_dir) or round(seconds, 1),
+                **({"cpu_seconds": cpu} if (cpu := training_seconds(run_dir, "cpu_seconds")) is not None else {}),
                 "hardware": _hardware(dist, strategy),
                 **({"max_steps": max_steps} if max_steps else {}),
             },

@@ -42,7 +42,7 @@ PARAMS = {
     'cyclegan-printed2handwritten': ('060cd3d7475dfb0f', 1049220),
     'dae-mnist': ('87bf17db2572ee48', 1083696),
     'dcgan-celeba': ('f60025397a9be9cb', 6374084),
-    'dcgan-mnist': ('304031885259b3d4', 697410),
+    'dcgan-mnist': ('a3c64a871e7e167c', 1256259),
     'dcgan-stacked-mnist': ('461b5f78f193b87d', 701508),
     'doc2vec-dbow-kjv': ('9ae84b65956b00a3', 1116820),
     'doc2vec-dbow-lee': ('11bc9a133d54ddff', 444987),
