@@ -48,27 +48,28 @@ def main(argv=None):
     parser.add_argument("--models", nargs="*", help="ids (default: every installed MNIST Inpainter)")
     parser.add_argument("--out", default=OUT, help=f"Markdown file to write (default {OUT})")
     args = parser.parse_args(argv)
+    load = os.getloadavg()[0]  # how busy the machine was: the wall times depend on it, the CPU times less
     x, y = data.arrays("mnist", "test", num_examples=args.n)
     mask = np.ones((28, 28, 1), np.float32)
     mask[HIDDEN_FROM:] = 0
     clf = features.feature_network("mnist")
     xb = data.binarize(x, seed=0)
     mean = data.arrays("mnist", "train")[0].mean(axis=0)  # the mean training digit
-    rows = [("whole digits (ceiling)", "", accuracy(clf, x, y), ""),
-            ("whole digits, binarized (binary models' ceiling)", "", accuracy(clf, xb, y), ""),
-            ("visible half, hidden half black", "", accuracy(clf, x * mask, y), ""),
+    rows = [("whole digits (ceiling)", "", accuracy(clf, x, y), "", ""),
+            ("whole digits, binarized (binary models' ceiling)", "", accuracy(clf, xb, y), "", ""),
+            ("visible half, hidden half black", "", accuracy(clf, x * mask, y), "", ""),
             ("visible half, hidden half of the mean training digit", "mean-image fill",
-             accuracy(clf, x * mask + mean * (1 - mask), y), ""),
-            ("visible half, binarized, hidden half black", "", accuracy(clf, xb * mask, y), "")]
+             accuracy(clf, x * mask + mean * (1 - mask), y), "", ""),
+            ("visible half, binarized, hidden half black", "", accuracy(clf, xb * mask, y), "", "")]
     for model_id in args.models or inpainters():
         model = zoo.load(model_id)
         binary = model.binary_data
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         filled = model.inpaint(xb if binary else x, mask, seed=0)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         # "\\|": a pipe inside a Markdown table cell
         how = "pixel by pixel from p(x_ij \\| above, left)" if binary else "projection under the mask"
-        rows.append((model_id, how, accuracy(clf, filled, y), f"{seconds:.0f}"))
+        rows.append((model_id, how, accuracy(clf, filled, y), f"{seconds:.0f}", f"{cpu:.0f}"))
         print(f"{model_id}: accuracy {rows[-1][2]:.3f} in {seconds:.0f} s", flush=True)
     lines = [
         "# Inpainting: MNIST digits with the lower half hidden", "",
@@ -77,10 +78,12 @@ def main(argv=None):
         "`inpaint(x, mask, seed=0)`; the accuracy of the pinned feature classifier "
         f"(`{features.feature_network_id('mnist')}`) on the completions, against the true labels. A binary "
         "model (PixelCNN) completes the digits binarized as for its likelihood (seed 0); GANs and VAEs "
-        "complete the grey digits. Seconds: wall time of the `inpaint` call on this 2-core machine.", "",
-        "| input / model | how the hidden half is filled | classifier accuracy | seconds |",
-        "| --- | --- | --- | --- |",
-        *[f"| {name} | {how} | {acc:.3f} | {sec} |" for name, how, acc, sec in rows],
+        "complete the grey digits. Seconds: wall time of the `inpaint` call on this 2-core machine (load "
+        f"average {load:.1f} at the start: above 1, other jobs shared the cores) and the CPU seconds of this "
+        "process (all its threads) during the call.", "",
+        "| input / model | how the hidden half is filled | classifier accuracy | seconds | CPU seconds |",
+        "| --- | --- | --- | --- | --- |",
+        *[f"| {name} | {how} | {acc:.3f} | {sec} | {cpu} |" for name, how, acc, sec, cpu in rows],
         "",
     ]
     tmp = f"{args.out}.tmp"
