@@ -554,10 +554,16 @@ def test_zoo_never_imports_training_or_demos():
 
 
 def test_no_file_in_zoo_is_over_400_lines():
+    """Hand-written modules stay short; the machine-written tables (whose docstring says which command
+    writes them: the checksums of every published file, the catalog index) grow with the catalog."""
     long = {}
     for name, path in _zoo_modules().items():
         with open(path, encoding="utf-8") as f:
-            n = sum(1 for _ in f)
+            text = f.read()
+        if text.startswith(('"""Machine-written by', '"""sha256 of every file of each published model')):
+            assert "Machine-written by `python -m training." in text[:400], path  # says what writes it
+            continue
+        n = text.count("\n")
         if n > 400:
             long[os.path.relpath(path, ROOT)] = n
     assert not long, f"files over 400 lines: {long}"
