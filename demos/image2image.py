@@ -118,14 +118,14 @@ def translate_tab(tab):
 
 
 @functools.lru_cache(maxsize=4)
-def test_images(model_id):
+def held_out_images(model_id):
     """The full-resolution held-out images of an upscaler's dataset (N, H, W, C)."""
     return zdata.arrays(registry.get_spec(model_id).dataset, "test")[1]
 
 
 def index_label(model_id):
     """The test-image field's label, with the model's range: 0 to 9,999 for digits, 0 to 475 for photos."""
-    return f"Held-out image (0 to {len(test_images(model_id)) - 1:,})"
+    return f"Held-out image (0 to {len(held_out_images(model_id)) - 1:,})"
 
 
 def super_resolve(model, high):
@@ -166,7 +166,7 @@ def super_resolve_tab(tab):
 
     def run_index(model_id, index):
         m = tab.model(model_id)
-        high = test_images(model_id)
+        high = held_out_images(model_id)
         i = check_int(index, "Held-out image", 0, len(high) - 1)
         return super_resolve(m, high[i])
 
