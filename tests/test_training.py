@@ -302,6 +302,8 @@ def test_install_compares_the_primary_metric_and_force_replaces(sandbox, capsys)
     assert_pinned(TINY_ID, sums)
     assert zoo.load(TINY_ID).generate(3, seed=0).shape == (3, 2)  # through the catalog, every file checked
     new = json.load(open(os.path.join(folder, "metrics.json")))["eval"]["hq_percent_mean"]
+    cpu = json.load(open(os.path.join(folder, "metrics.json")))["training"]["cpu_seconds"]
+    assert cpu > 0 and f"CPU time of the training process {cpu} s" in open(spec.card_path).read()
 
     # 2. Shipped weights that are better: --install refuses and touches nothing.
     metrics = json.load(open(os.path.join(folder, "metrics.json")))

@@ -19,7 +19,7 @@ MIXTURE_IDS = [m for m in registry.list_models(pretrained=True)
                if registry.get_spec(m).dataset in ("ring8", "grid25")]
 # One image model, on the MNIST protocol (FID / KID / precision-recall / confident share): the weights
 # of the others are pinned by sha256, so the same evaluation code gives their cards' numbers too. A
-# full suite takes about 70 s in CI, too long to run for every model, or for the 26,000 samples of the
+# full suite takes 70-95 s in CI, too long to run for every model, or for the 26,000 samples of the
 # Stacked MNIST protocol as well (its mode count is tested on small samples in test_eval.py).
 IMAGE_IDS = [m for m in ("wgan-gp-mnist",) if registry.get_spec(m).status == "trained"]
 

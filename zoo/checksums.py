@@ -73,11 +73,11 @@ FILES = {
         "model.weights.h5": "a0b115a97eac487b5e8be7fe876d2844636fdb6e2ff07c2fb42a98533d15e3fc",
     },
     "cyclegan-printed2handwritten": {
-        "README.md": "432b02c82cae538fd770a72da44f1cf165ced8844048e09ce7bcb33c8bfd2ce0",
-        "config.json": "a5f3cc6f05439c29bd90ef19b97739beab6155ddeefefed5a80d54ec9f57d570",
+        "README.md": "c2e18557804959fd2a89ebcfa20e0ed23bc7483bfef1e9b76437c75c5fcc9eb4",
+        "config.json": "c9f97ad0cd53aa70473729dab2c5accf6ca7adc53d92d6631883e346332add66",
         "cyclegan-printed2handwritten-curves.png": "e028cd43e5586e34ad38974ae9d86e7fae89377ce120957eadb852690b6abd6d",
         "cyclegan-printed2handwritten-examples.png": "559df59d558cc341142083ee48b4bbfeb10d55c608d3ac245825fe7b72eebab3",
-        "metrics.json": "56a8b9ac22d51a1876fc624b82fb1c007fbfab6410473c3d126f93e3ab1c998a",
+        "metrics.json": "8ef0cfb679b071dd7a64b11273ba6a5bdf11ae2ea93b458391766d9acc176492",
         "model.weights.h5": "ee6810141bd8b29650138e8c6eafad6b77e63dac0cbaf741f8be1bfce19fc97c",
     },
     "dae-mnist": {
@@ -90,11 +90,11 @@ FILES = {
         "model.weights.h5": "30e7d01b8cce5195e117e6c89af9b179ba8c68174330b9584848c0a4c2445ecd",
     },
     "dcgan-mnist": {
-        "README.md": "c1ff5aeab781f052cf57fa8845d0596e9ebf158a9259737341188819aa7f0c27",
-        "config.json": "bdaf13bfb1b1258b3fac1042647675a3906042a8f746218e99f3ff9016443edc",
+        "README.md": "3caf55030a81167114c1d3ab03349c220ed236260e9e40b642d67c33571d9f81",
+        "config.json": "4d473962e48cce7a1e06f0d155b795c9385d3088e24d88ac8534573cf1e03f2a",
         "dcgan-mnist-curves.png": "a6286be14e3822eca51d31a60677ea31f7fe2070b4bbe7f2b244c0deda180d41",
         "dcgan-mnist.png": "02e8f380ca33ad36a8a929346e2a53414fe969fada3ab3d5f407259fd8954547",
-        "metrics.json": "4973833e4abcc4e72371acb69182cebe3558c1977d3772cdd2e5edf53c5da193",
+        "metrics.json": "f492ba81bd147aab8f6552cb6dcdc6db3b5129b92fa25a365bf0d2ce7b4e6efa",
         "model.weights.h5": "2ae170f2eb8da597260869eb0c5d56032d7611cdece5a7845dddb057fac5fd6b",
     },
     "dcgan-stacked-mnist": {
@@ -228,9 +228,9 @@ FILES = {
         "pix2pix-edges2digits-examples.png": "f29ebd34a21918ab27103c0cba95371d42da4a8d42ae94ec1e86f07b25b296a2",
     },
     "pix2pix-l1-edges2digits": {
-        "README.md": "3cadc3e0070e7f7ef07d55e80f326cbd5f681b0f9be27b9428956b455580c089",
-        "config.json": "8ed75816390c4302820f7805d3dd734315d8f9c71a14908251cdaadf32ac2438",
-        "metrics.json": "3754d5e1e4194dd451251549a0951e78bf4b095152fbb7a4cd745eb0462073b0",
+        "README.md": "51ad8fb2fa43809c6819106b76de92631d471d1c2c6056eb3bcae215320a50f7",
+        "config.json": "eb780456aa1af7f3289418c3249cacbc9be66d93cdfa2d101641c0970a586765",
+        "metrics.json": "40fcf02e9bf5eac9c38940adb0cdc623fe7dc1b48e193588aa6e003099cc2761",
         "model.weights.h5": "7ae1ae3c8118d675bda98fbf67d0368ae93c53a50544726252bc926a0a7abe68",
         "pix2pix-l1-edges2digits-curves.png": "7edbf794a2d055fc7d87f6de678812a9a4c80bc4811711a6fcca272c8404be0c",
         "pix2pix-l1-edges2digits-examples.png": "abbbede7f673241ecc43509fca536b4ef827d563ed92da76765477af15eca30e",
