@@ -46,7 +46,7 @@ def test_mnist_falls_back_to_keras_datasets(monkeypatch):
     assert calls and x.shape == (3, 28, 28, 1) and float(x.max()) == 1.0
 
 
-@pytest.mark.parametrize("name,m,std", [("ring8", 8, 0.01), ("grid25", 25, 0.05)])
+@pytest.mark.parametrize("name,m,std", [("ring8", 8, 0.01), ("grid25", 25, 0.05), ("ring8_r2", 8, 0.02)])
 def test_mixtures_are_exact_and_seeded(name, m, std):
     means, s = data.mixture_modes(name)
     assert means.shape == (m, 2) and s == std
@@ -63,6 +63,9 @@ def test_mixture_means():
     ring, _ = data.mixture_modes("ring8")
     np.testing.assert_allclose(np.linalg.norm(ring, axis=1), 1.0, rtol=1e-6)
     np.testing.assert_allclose(ring[2], [0.0, 1.0], atol=1e-6)
+    big, _ = data.mixture_modes("ring8_r2")  # Metz et al.'s ring: radius 2, 8 distinct modes
+    np.testing.assert_allclose(big, 2.0 * ring, rtol=1e-6)
+    assert min(np.linalg.norm(a - b) for i, a in enumerate(big) for b in big[i + 1:]) > 1.5
     grid, _ = data.mixture_modes("grid25")
     assert sorted(set(grid[:, 0].tolist())) == [-4.0, -2.0, 0.0, 2.0, 4.0]
 

@@ -126,7 +126,7 @@ def test_precision_recall_chunking_does_not_change_the_result(rng):
 
 
 # ----------------------------------------------------------------------------- mixtures
-@pytest.mark.parametrize("name, m", [("ring8", 8), ("grid25", 25)])
+@pytest.mark.parametrize("name, m", [("ring8", 8), ("grid25", 25), ("ring8_r2", 8)])
 def test_exact_mixture_samples_cover_all_modes(name, m):
     x, _ = data.sample_mixture(name, 2500, seed=0)
     r = E.mixture_metrics(x, name)
@@ -137,7 +137,7 @@ def test_exact_mixture_samples_cover_all_modes(name, m):
     assert 0.0 <= r["kl_to_uniform"] < 0.02
 
 
-@pytest.mark.parametrize("name, m", [("ring8", 8), ("grid25", 25)])
+@pytest.mark.parametrize("name, m", [("ring8", 8), ("grid25", 25), ("ring8_r2", 8)])
 def test_collapsed_samples_cover_one_mode(name, m):
     means, std = data.mixture_modes(name)
     x = means[3] + 0.5 * std * np.random.default_rng(0).standard_normal((500, 2))

@@ -73,6 +73,30 @@ def test_mlp_architecture_trains():
     assert g.generate(5, seed=0).shape == (5, 2)
 
 
+def test_metz_architecture_is_the_papers_2d_networks():
+    # Metz et al. 2017, appendix A: G = depth x Dense(units, ReLU) -> linear; D = x / 4 -> one
+    # Dense(units, ReLU) -> logit; orthogonal kernels with gain 0.8.
+    g = GAN(**PRESETS["tiny-metz"])
+    dense = [l for l in g.generator.layers if isinstance(l, keras.layers.Dense)]
+    assert [l.units for l in dense] == [8, 2] and dense[0].activation.__name__ == "relu"
+    d_layers = [l for l in g.discriminator.layers if not isinstance(l, keras.layers.InputLayer)]
+    assert isinstance(d_layers[0], keras.layers.Rescaling) and float(d_layers[0].scale) == 0.25
+    assert [l.units for l in d_layers[1:]] == [8, 1] and d_layers[1].activation.__name__ == "relu"
+    w = keras.ops.convert_to_numpy(d_layers[1].kernel)  # (2, 8): orthogonal rows, scaled by 0.8
+    np.testing.assert_allclose(w @ w.T, 0.64 * np.eye(2), atol=1e-5)
+    x = np.array([[4.0, -8.0]], np.float32)  # D sees x / 4
+    ref = keras.ops.convert_to_numpy(d_layers[2](d_layers[1](x / 4.0)))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(g.discriminator(x)), ref, rtol=1e-6)
+    g.compile()
+    d0 = snapshot(g.discriminator)
+    g.fit(batches((2,)), epochs=1, verbose=0)
+    assert changed(d0, snapshot(g.discriminator))
+    with pytest.raises(ValueError, match="minibatch_kernels is not supported by the mlp-metz"):
+        GAN(**dict(PRESETS["tiny-metz"], minibatch_kernels=2))
+    with pytest.raises(ValueError, match="mlp-metz architecture needs 1-d data"):
+        GAN(**dict(PRESETS["tiny-metz"], data_shape=[8, 8, 1]))
+
+
 def test_k_means_k_discriminator_updates_per_generator_update():
     g = tiny(n_critic=3)
     g.fit(batches((8, 8, 1), n_batches=2, batch=24), epochs=1, verbose=0)

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import registry
+from zoo import data, registry
 from zoo.eval import evaluate_id
 
 pytestmark = pytest.mark.slow
 
 MIXTURE_IDS = [m for m in registry.list_models(pretrained=True)
-               if registry.get_spec(m).dataset in ("ring8", "grid25")]
+               if registry.get_spec(m).dataset in data.MIXTURES]
 # One image model, on the MNIST protocol (FID / KID / precision-recall / confident share): the weights
 # of the others are pinned by sha256, so the same evaluation code gives their cards' numbers too. A
 # full suite takes 70-95 s in CI, too long to run for every model, or for the 26,000 samples of the

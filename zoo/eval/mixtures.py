@@ -32,7 +32,7 @@ def mixture_metrics(samples, name):
 
     Args:
         samples: (n, 2) points. Rows with NaN / inf count as low quality.
-        name: "ring8" or "grid25" (`zoo.data.mixture_modes`).
+        name: a mixture of `zoo.data.MIXTURES` ("ring8", "grid25", "ring8_r2"; `zoo.data.mixture_modes`).
 
     Returns:
         dict with
@@ -81,7 +81,7 @@ def evaluate_mixture(model, name, seeds=SEEDS, n=N_SAMPLES):
 
     Args:
         model: anything with ``generate(n, seed=...)`` returning (n, 2) points.
-        name: "ring8" or "grid25".
+        name: a mixture of `zoo.data.MIXTURES`.
         seeds: sampling seeds (default (0, 1, 2)).
         n: samples per seed (default 2,500).
 

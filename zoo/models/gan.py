@@ -105,13 +105,14 @@ class GAN(ZooModel):
     """Generator + discriminator trained by alternating SGD.
 
     Args:
-        architecture: "dcgan" (images) or "mlp" (vectors) (default "dcgan").
+        architecture: "dcgan" (images), "mlp" (vectors) or "mlp-metz" (Metz et al. 2017's 2D
+            networks: `zoo.models.unrolled.build_metz_networks`) (default "dcgan").
         data_shape: shape of one example, e.g. [28, 28, 1] or [2] (default [28, 28, 1]).
         latent_dim: size of the code c ~ N(0, I) (default 64).
         g_filters: DCGAN generator width (default 64).
         d_filters: DCGAN discriminator width (default 64).
         units: MLP width (default 128).
-        depth: MLP depth (default 3).
+        depth: MLP depth (default 3; for "mlp-metz" G's depth, D has one hidden layer).
         loss: "minimax", "non-saturating", "least-squares" or "wasserstein"
             (default "non-saturating").
         n_critic: K, discriminator updates per generator update (default 1). One `fit` step
@@ -203,11 +204,15 @@ class GAN(ZooModel):
         if architecture == "dcgan":
             return (build_dcgan_generator(self.latent_dim, self.data_shape, g_filters),
                     build_dcgan_discriminator(packed, d_filters, **mbd))
-        if architecture != "mlp":
-            raise ValueError(f"Unknown architecture {architecture!r}; expected 'dcgan' or 'mlp'.")
+        if architecture not in ("mlp", "mlp-metz"):
+            raise ValueError(f"Unknown architecture {architecture!r}; expected 'dcgan', 'mlp' or 'mlp-metz'.")
         if len(self.data_shape) != 1:
-            raise ValueError(f"The mlp architecture needs 1-d data, got {self.data_shape}.")
+            raise ValueError(f"The {architecture} architecture needs 1-d data, got {self.data_shape}.")
         dim = self.data_shape[0]
+        if architecture == "mlp-metz":
+            if mbd["minibatch_kernels"]:
+                raise ValueError("minibatch_kernels is not supported by the mlp-metz architecture.")
+            return unrolled.build_metz_networks(self.latent_dim, dim, units, depth, packed[0])
         return (build_mlp_generator(self.latent_dim, dim, units, depth),
                 build_mlp_discriminator(packed[0], units, depth, **mbd))
 

@@ -120,6 +120,31 @@ SPECS = [
               recipe=R.Recipe(epochs=15, batch_size=128, compile=_ADAM, probe_every=100)),
 ]
 
+# --- Metz et al.'s own 2D experiment (their section 3.1, figure 1 and appendix A; the optimizer settings
+# of the authors' reference notebook, github.com/poolio/unrolled_gan): the ring at their scale (radius 2,
+# std 0.02), G = 2 x Dense(128, ReLU) from a 256-d code, D = x / 4 -> Dense(128, ReLU) -> logit, kernels
+# orthogonal with gain 0.8, the minimax game, Adam beta_1 0.5, epsilon 1e-8, D 1e-4, G 1e-3, batch 512,
+# 25,000 updates (128 epochs of 195 batches of the 100,000 training points), 10 unrolled steps (figure 1).
+# The plain GAN runs the same setting without unrolling. `python benchmarks/unrolled_paper.py --write`
+# trains both with seeds 0, 1 and 2 (`benchmarks/unrolled_paper.md`); the ids are the seed-0 runs.
+_METZ_NET = dict(architecture="mlp-metz", data_shape=[2], latent_dim=256, units=128, depth=2, loss="minimax")
+_METZ_RECIPE = R.Recipe(epochs=128, batch_size=512, probe_every=500, compile=R.gan(
+    R.optimizer("Adam", 1e-4, beta_1=0.5, beta_2=0.999, epsilon=1e-8),
+    R.optimizer("Adam", 1e-3, beta_1=0.5, beta_2=0.999, epsilon=1e-8)))
+_METZ_USE = ("Teaching and research on mode collapse: Metz et al.'s 2D experiment in their own setting. Compare "
+             "`unrolled-gan-ring8-paper` with `gan-ring8-paper` (the same networks and recipe without unrolling) "
+             "and with the shared-recipe variants on `ring8` (`benchmarks/modes.md`), and fine-tune with "
+             "`model.fit`.")
+_METZ_PAPER = ("Figure 1 (no count is published): with 10 unrolled steps the generator spreads over all 8 modes "
+               "within 25,000 updates; the plain GAN visits the modes one at a time and never covers them")
+for _id, _steps, _what in (("unrolled-gan-ring8-paper", 10, "Unrolled GAN (10 unrolled steps)"),
+                           ("gan-ring8-paper", 0, "GAN (no unrolling)")):
+    SPECS.append(ModelSpec(
+        id=_id, family="GAN", config=dict(_METZ_NET, unrolled_steps=_steps), dataset="ring8_r2",
+        summary=f"{_what} in Metz et al.'s own 2D setting: their networks, minimax game and Adam settings, on "
+                "their ring (radius 2)", paper=_UNROLLED, recipe=_METZ_RECIPE, primary_metric=("modes_covered_mean", "max"),
+        paper_numbers={"modes_covered_mean": _METZ_PAPER}, intended=_METZ_USE, limitations=_TOY_LIMITS))
+
 # --- the variants of the mode-collapse comparison on the 2D mixtures: every variant of a dataset
 # gets the same MLP, number of generator updates, batch size and learning-rate schedule; only the
 # method differs. 100,000 training points, batch 256 per update: 390 generator updates per epoch with
@@ -174,6 +199,8 @@ TINY = {
                           n_critic=2, gp_weight=1.0, gp_one_sided=True),
     "tiny-pack": dict(architecture="dcgan", data_shape=[8, 8, 3], latent_dim=8, g_filters=4, d_filters=4, pack=2),
     "tiny-ema": dict(architecture="dcgan", data_shape=[8, 8, 1], latent_dim=8, g_filters=4, d_filters=4, g_ema=0.9),
+    "tiny-metz": dict(architecture="mlp-metz", data_shape=[2], latent_dim=4, units=8, depth=1, loss="minimax",
+                      unrolled_steps=2),
     "tiny-unrolled-mbd": dict(architecture="mlp", data_shape=[2], latent_dim=2, units=8, depth=2,
                               unrolled_steps=2, minibatch_kernels=4, minibatch_dim=2),
 }
