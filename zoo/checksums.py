@@ -33,7 +33,7 @@ FILES = {
         "model.weights.h5": "05acd40b8fc4c03448270f39e5032ebcdb3ce361497d11c42da56044739deb5e",
     },
     "cgan-fashion": {
-        "README.md": "1e2930ab6b973a54457a2d4bbf4831bd952fcc653bfb55b539f0ce4686fc9b8c",
+        "README.md": "1e2aed8ec3c8630e22ac4cc052f74e34e1dfdfbb5db4b3c2fd9ad59919be54ed",
         "cgan-fashion-curves.png": "f6abb250598a28222b27b2df05e903af8fcfde3a0b7a7c941b7a760fdfb4b9cf",
         "cgan-fashion.png": "0d836b070daf34bf39da4835d8fe45db78ff19413c5a346f72131be7881d12bc",
         "config.json": "9ef05eac42d30a091ef391b36affa90bb62be905a54432c343f21d44c64a7e69",
