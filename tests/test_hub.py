@@ -26,7 +26,7 @@ def saved(tmp_path):
 
 
 def test_list_models_wildcards_and_filters():
-    assert zoo.list_models("dcgan*") == ["dcgan-celeba", "dcgan-mnist", "dcgan-stacked-mnist"]
+    assert zoo.list_models("dcgan*") == ["dcgan-celeba", "dcgan-fashion", "dcgan-mnist", "dcgan-stacked-mnist"]
     assert "dcgan-celeba" in zoo.list_models(pretrained=False)
     assert "dcgan-celeba" not in zoo.list_models(pretrained=True)
     assert zoo.list_models("no-such-*") == []
