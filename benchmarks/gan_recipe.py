@@ -12,8 +12,10 @@ recall against as many real test images (`zoo.eval.suite.digit_metrics`: the car
 smaller sample, so the numbers sit above and below the cards' 10,000-sample ones), and the wall time
 of the training. Variants (`VARIANTS`): the shipped recipe (batch 128), batch 64 (twice the updates
 for the same images), and batch 64 with a moving average of G's weights (`g_ema`, beta 0.995: a
-half-life of 138 updates, a seventh of a one-epoch run) -- one change at a time, so each
-difference is that change's.
+half-life of 138 updates, a seventh of a one-epoch run); then, on top of that last one, dropout in D,
+spectral normalization of D, both networks twice as wide, and two time-scale rates (D 4e-4, G 1e-4)
+-- one change at a time, so each difference is that change's. `--only 3 4 5 6 --images 180000 --out
+gan_recipe_d.md --write` measures the D-side choices over three epochs.
 """
 
 import argparse
@@ -26,16 +28,22 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-# (name, batch size, constructor overrides)
+# (name, batch size, constructor overrides[, (D's, G's) Adam learning rates: default 2e-4 both])
 VARIANTS = [
     ("shipped recipe: batch 128", 128, {}),
     ("batch 64", 64, {}),
     ("batch 64, g_ema 0.995", 64, {"g_ema": 0.995}),
+    # D-side choices the issue names, each on top of the shipped version-2 recipe (batch 64, averaged G):
+    ("batch 64, g_ema 0.995, D dropout 0.3", 64, {"g_ema": 0.995, "d_dropout": 0.3}),
+    ("batch 64, g_ema 0.995, D spectral norm", 64, {"g_ema": 0.995, "d_spectral_norm": True}),
+    ("batch 64, g_ema 0.995, twice as wide (128 filters)", 64, {"g_ema": 0.995, "g_filters": 128, "d_filters": 128}),
+    ("batch 64, g_ema 0.995, TTUR (D 4e-4, G 1e-4)", 64, {"g_ema": 0.995}, (4e-4, 1e-4)),
 ]
+LRS = (2e-4, 2e-4)
 KEYS = ("confident_share", "class_share_min", "class_share_max", "fid", "precision", "recall")
 
 
-def run(model_id, batch, overrides, images, samples, seed=0):
+def run(model_id, batch, overrides, images, samples, seed=0, lrs=LRS):
     """(metrics of `digit_metrics` on `samples` samples, training seconds) of one variant."""
     import keras
 
@@ -46,7 +54,8 @@ def run(model_id, batch, overrides, images, samples, seed=0):
     spec = registry.get_spec(model_id)
     keras.utils.set_random_seed(seed)
     model = registry.FAMILIES[spec.family](**{**spec.config, **overrides, "seed": seed})
-    model.compile(**{name: keras.optimizers.Adam(2e-4, beta_1=0.5) for name in model.OPTIMIZERS})
+    model.compile(**{name: keras.optimizers.Adam(lr, beta_1=0.5) for name, lr in zip(("d_optimizer", "g_optimizer"),
+                                                                                     lrs)})
     steps = images // batch
     ds = data.load(spec.dataset, split="train", batch_size=batch, shuffle=True, seed=seed).take(steps)
     t0 = time.time()
@@ -70,7 +79,8 @@ def report(rows, model_id, images, samples, when=None):
             f"--samples {samples}`, run {when} on {platform.machine()} CPU, one thread per process "
             f"(TF_NUM_INTRAOP_THREADS=1), beside one other training process.\n\n"
             f"Every variant trains the catalog architecture of {model_id} from seed 0 on {images:,} "
-            f"training images with Adam(2e-4, beta_1 0.5) for D and G, then {samples:,} samples "
+            f"training images with Adam(beta_1 0.5), rate 2e-4 for D and G unless the variant says otherwise, "
+            f"then {samples:,} samples "
             "(seed 0) are scored against as many real test images by the card's suite "
             "(`zoo.eval.suite.digit_metrics`; confident = labelled with p > 0.9 by the pinned feature "
             "classifier).\n\n" + table + "\n")
@@ -84,15 +94,18 @@ def main(argv=None):
     p.add_argument("--images", type=int, default=60_000, help="training images per variant (default 60,000)")
     p.add_argument("--samples", type=int, default=2_000, help="samples scored per variant (default 2,000)")
     p.add_argument("--only", type=int, nargs="*", help="indices of VARIANTS to run (default all)")
-    p.add_argument("--write", action="store_true", help="write benchmarks/gan_recipe.md")
+    p.add_argument("--write", action="store_true", help="write benchmarks/<--out>")
+    p.add_argument("--out", default="gan_recipe.md", help="file name under benchmarks/ (default gan_recipe.md)")
     a = p.parse_args(argv)
+    if os.path.basename(a.out) != a.out or not a.out.endswith(".md"):
+        p.error(f"--out must be a file name ending in .md (written under benchmarks/), got {a.out!r}")
     if a.images < 128 or a.samples < 100:
         p.error("--images must be at least 128 and --samples at least 100")
     chosen = [VARIANTS[i] for i in (a.only if a.only is not None else range(len(VARIANTS)))]
     rows = []
-    for name, batch, overrides in chosen:
+    for name, batch, overrides, *lrs in chosen:
         print(f"{name}: training on {a.images:,} images ...", flush=True)
-        ev, seconds = run(a.model, batch, overrides, a.images, a.samples)
+        ev, seconds = run(a.model, batch, overrides, a.images, a.samples, lrs=lrs[0] if lrs else LRS)
         rows.append((name, batch, ev, seconds))
         print(f"  {seconds:.0f} s; " + ", ".join(f"{k} {v:.3f}" for k, v in ev.items()), flush=True)
     table, text = report(rows, a.model, a.images, a.samples)
@@ -100,7 +113,7 @@ def main(argv=None):
     if a.write:
         from zoo.saving import write_file_atomic
 
-        write_file_atomic(os.path.join(ROOT, "benchmarks", "gan_recipe.md"), text)
+        write_file_atomic(os.path.join(ROOT, "benchmarks", a.out), text)
     return 0
 
 

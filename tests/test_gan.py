@@ -97,6 +97,24 @@ def test_metz_architecture_is_the_papers_2d_networks():
         GAN(**dict(PRESETS["tiny-metz"], data_shape=[8, 8, 1]))
 
 
+def test_spectral_norm_keeps_every_discriminator_kernel_at_spectral_norm_one_and_dropout_is_inside():
+    g = GAN(**PRESETS["tiny-sn-dropout"])
+    names = [type(l).__name__ for l in g.discriminator.layers]
+    assert names.count("SpectralNormalization") == 2 and "Dropout" in names
+    g.compile()
+    x = np.random.default_rng(0).random((64, 8, 8, 1)).astype("float32")
+    g.fit(x, batch_size=16, epochs=2, verbose=0)
+    for layer in g.discriminator.layers:
+        if isinstance(layer, keras.layers.SpectralNormalization):  # normalised at every training call
+            w = keras.ops.convert_to_numpy(layer.layer.kernel)
+            assert np.linalg.svd(w.reshape(-1, w.shape[-1]), compute_uv=False)[0] == pytest.approx(1.0, abs=0.05)
+    plain = GAN(**PRESETS["tiny"])
+    assert "SpectralNormalization" not in [type(l).__name__ for l in plain.discriminator.layers]
+    assert "d_dropout" not in plain.get_config() and "d_spectral_norm" not in plain.get_config()  # old configs
+    with pytest.raises(ValueError, match="need the dcgan architecture"):
+        GAN(**dict(PRESETS["tiny-mlp"], d_dropout=0.2))
+
+
 def test_k_means_k_discriminator_updates_per_generator_update():
     g = tiny(n_critic=3)
     g.fit(batches((8, 8, 1), n_batches=2, batch=24), epochs=1, verbose=0)
@@ -227,6 +245,8 @@ def test_fit_before_compile_is_a_clear_error():
     (dict(unrolled_steps=2, gp_weight=1.0), "not supported"),
     (dict(pack=0), "pack"),
     (dict(pack=2, unrolled_steps=1), "not supported"),
+    (dict(d_dropout=1.0), "d_dropout must be a number in"), (dict(d_dropout=True), "d_dropout must"),
+    (dict(d_spectral_norm=1), "d_spectral_norm must be True or False"),
     (dict(g_ema=1.0), "g_ema must be a number in"), (dict(g_ema=-0.1), "g_ema must"), (dict(g_ema=True), "g_ema must"),
 ])
 def test_bad_constructor_arguments(kw, msg):

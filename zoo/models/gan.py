@@ -14,90 +14,12 @@ from keras import layers, ops
 
 from zoo import distribute
 from zoo import losses as L
-from zoo.layers import MinibatchDiscrimination
 from zoo import capabilities as cap
 from zoo.models import unrolled
+from zoo.models.gan_networks import (build_dcgan_discriminator, build_dcgan_generator,  # noqa: F401
+                                     build_mlp_discriminator, build_mlp_generator)
 from zoo.models.base import ZooModel, check_int, check_shape, check_width
 from zoo.models.inference import inpaint_by_projection, project_codes
-
-
-def _num_upsamplings(size):
-    """How often a side can be halved while even and above 4 (28 -> 2, 32 -> 3, 64 -> 4)."""
-    n = 0
-    while size % 2 == 0 and size > 4:
-        size //= 2
-        n += 1
-    if n == 0:
-        raise ValueError(f"Image side {size} cannot be built by a DCGAN (needs an even side > 4).")
-    return n
-
-
-# ----------------------------------------------------------------------------- builders
-def build_dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), filters=64):
-    """DCGAN generator: Dense -> [fractionally-strided conv + BN + ReLU] x n -> sigmoid.
-
-    Args:
-        latent_dim: size of the code c (default 64).
-        image_shape: (H, W, C) of the output, H = W (default (28, 28, 1)).
-        filters: channels of the last hidden layer; doubled per lower resolution (64).
-    """
-    h, w, ch = image_shape
-    n = _num_upsamplings(h)
-    base = h // 2**n
-    c = keras.Input((latent_dim,), name="code")
-    sync = distribute.sync_batch_norm()  # built for several replicas: the global batch's statistics
-    f = filters * 2 ** (n - 1)
-    x = layers.Dense(base * (w // 2**n) * f, use_bias=False)(c)
-    x = layers.BatchNormalization(synchronized=sync)(x)
-    x = layers.ReLU()(x)
-    x = layers.Reshape((base, w // 2**n, f))(x)
-    for i in range(n - 1):
-        f //= 2
-        x = layers.Conv2DTranspose(f, 4, strides=2, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(synchronized=sync)(x)
-        x = layers.ReLU()(x)
-    # Sigmoid: images live in [0, 1], the range of the zoo's datasets.
-    out = layers.Conv2DTranspose(ch, 4, strides=2, padding="same", activation="sigmoid")(x)
-    return keras.Model(c, out, name="generator")
-
-
-def build_dcgan_discriminator(image_shape=(28, 28, 1), filters=64, minibatch_kernels=0, minibatch_dim=5):
-    """DCGAN discriminator: [strided conv + LeakyReLU(0.2)] x n -> Dense(1) logit/score.
-
-    No batch norm, so the same critic serves the gradient penalty (WGAN-GP).
-    `minibatch_kernels` > 0 adds minibatch discrimination before the last layer.
-    """
-    n = _num_upsamplings(image_shape[0])
-    x_in = keras.Input(image_shape, name="image")
-    x = x_in
-    for i in range(n):
-        x = layers.Conv2D(filters * 2**i, 4, strides=2, padding="same")(x)
-        x = layers.LeakyReLU(0.2)(x)
-    x = layers.Flatten()(x)
-    if minibatch_kernels:
-        x = MinibatchDiscrimination(minibatch_kernels, minibatch_dim)(x)
-    out = layers.Dense(1, name="score")(x)
-    return keras.Model(x_in, out, name="discriminator")
-
-
-def build_mlp_generator(latent_dim=2, data_dim=2, units=128, depth=3):
-    """MLP generator for low-dimensional data: depth x Dense(units, ReLU) -> linear."""
-    c = keras.Input((latent_dim,), name="code")
-    x = c
-    for _ in range(depth):
-        x = layers.Dense(units, activation="relu")(x)
-    return keras.Model(c, layers.Dense(data_dim)(x), name="generator")
-
-
-def build_mlp_discriminator(data_dim=2, units=128, depth=3, minibatch_kernels=0, minibatch_dim=5):
-    """MLP discriminator: depth x Dense(units, LeakyReLU 0.2) [-> minibatch disc.] -> Dense(1)."""
-    x_in = keras.Input((data_dim,), name="sample")
-    x = x_in
-    for _ in range(depth):
-        x = layers.LeakyReLU(0.2)(layers.Dense(units)(x))
-    if minibatch_kernels:
-        x = MinibatchDiscrimination(minibatch_kernels, minibatch_dim)(x)
-    return keras.Model(x_in, layers.Dense(1, name="score")(x), name="discriminator")
 
 
 # ----------------------------------------------------------------------------- model
@@ -133,6 +55,10 @@ class GAN(ZooModel):
             on the channel (or feature) axis, all real or all fake, so a collapsed G's packs
             look unlike real ones. Batches must hold a multiple of m examples per critic
             update (default 1: no packing).
+        d_dropout: share of each DCGAN discriminator block's activations dropped while training
+            (default 0: none).
+        d_spectral_norm: wrap every layer of the DCGAN discriminator with weights in spectral
+            normalization (Miyato et al. 2018) (default False).
         g_ema: beta of an exponential moving average of G's weights (Yazici et al. 2019,
             "The Unusual Effectiveness of Averaging in GAN Training"): after every G update
             `generator_ema` <- beta * `generator_ema` + (1 - beta) * `generator` (its batch-norm
@@ -148,12 +74,12 @@ class GAN(ZooModel):
 
     CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector, cap.Inpainter)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
-    ADDED_OPTIONS = {"gp_one_sided": False, "pack": 1, "g_ema": 0.0}
+    ADDED_OPTIONS = {"gp_one_sided": False, "pack": 1, "g_ema": 0.0, "d_dropout": 0.0, "d_spectral_norm": False}
 
     def __init__(self, architecture="dcgan", data_shape=(28, 28, 1), latent_dim=64, g_filters=64, d_filters=64,
                  units=128, depth=3, loss="non-saturating", n_critic=1, clip_value=None, gp_weight=0.0,
                  gp_one_sided=False, minibatch_kernels=0, minibatch_dim=5, unrolled_steps=0, unroll_lr=None, pack=1,
-                 g_ema=0.0, seed=0, **kwargs):
+                 g_ema=0.0, d_dropout=0.0, d_spectral_norm=False, seed=0, **kwargs):
         super().__init__(**kwargs)
         L.gan_losses(loss)  # validates the name
         self.loss_variant = loss
@@ -184,6 +110,13 @@ class GAN(ZooModel):
             raise ValueError("pack > 1 with unrolled_steps is not supported.")
         mbd = dict(minibatch_kernels=check_int(minibatch_kernels, "minibatch_kernels", 0, 1024),
                    minibatch_dim=check_int(minibatch_dim, "minibatch_dim", 1, 1024))
+        if isinstance(d_dropout, bool) or not isinstance(d_dropout, (int, float)) or not 0.0 <= d_dropout < 1.0:
+            raise ValueError(f"d_dropout must be a number in [0, 1), got {d_dropout!r}.")
+        if not isinstance(d_spectral_norm, bool):
+            raise ValueError(f"d_spectral_norm must be True or False, got {d_spectral_norm!r}.")
+        if (d_dropout or d_spectral_norm) and architecture != "dcgan":
+            raise ValueError("d_dropout and d_spectral_norm need the dcgan architecture.")
+        mbd.update({k: v for k, v in (("dropout", float(d_dropout)), ("spectral_norm", d_spectral_norm)) if v})
         if isinstance(g_ema, bool) or not isinstance(g_ema, (int, float)) or not 0.0 <= g_ema < 1.0:
             raise ValueError(f"g_ema must be a number in [0, 1) (0: no average), got {g_ema!r}.")
         self.g_ema = float(g_ema)

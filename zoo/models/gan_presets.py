@@ -222,6 +222,8 @@ TINY = {
     "tiny-wgan-gp1": dict(architecture="mlp", data_shape=[2], latent_dim=2, units=8, depth=2, loss="wasserstein",
                           n_critic=2, gp_weight=1.0, gp_one_sided=True),
     "tiny-pack": dict(architecture="dcgan", data_shape=[8, 8, 3], latent_dim=8, g_filters=4, d_filters=4, pack=2),
+    "tiny-sn-dropout": dict(architecture="dcgan", data_shape=[8, 8, 1], latent_dim=8, g_filters=4, d_filters=4,
+                            d_dropout=0.2, d_spectral_norm=True),
     "tiny-ema": dict(architecture="dcgan", data_shape=[8, 8, 1], latent_dim=8, g_filters=4, d_filters=4, g_ema=0.9),
     "tiny-metz": dict(architecture="mlp-metz", data_shape=[2], latent_dim=4, units=8, depth=1, loss="minimax",
                       unrolled_steps=2),

@@ -1,0 +1,96 @@
+"""The GAN family's networks: DCGAN generator and discriminator (Radford et al. 2016) and the MLPs of
+the 2D mixtures. `zoo.models.gan.GAN` builds them from its constructor's arguments."""
+
+import keras
+from keras import layers
+
+from zoo import distribute
+from zoo.layers import MinibatchDiscrimination
+
+
+def _num_upsamplings(size):
+    """How often a side can be halved while even and above 4 (28 -> 2, 32 -> 3, 64 -> 4)."""
+    n = 0
+    while size % 2 == 0 and size > 4:
+        size //= 2
+        n += 1
+    if n == 0:
+        raise ValueError(f"Image side {size} cannot be built by a DCGAN (needs an even side > 4).")
+    return n
+
+
+# ----------------------------------------------------------------------------- builders
+def build_dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), filters=64):
+    """DCGAN generator: Dense -> [fractionally-strided conv + BN + ReLU] x n -> sigmoid.
+
+    Args:
+        latent_dim: size of the code c (default 64).
+        image_shape: (H, W, C) of the output, H = W (default (28, 28, 1)).
+        filters: channels of the last hidden layer; doubled per lower resolution (64).
+    """
+    h, w, ch = image_shape
+    n = _num_upsamplings(h)
+    base = h // 2**n
+    c = keras.Input((latent_dim,), name="code")
+    sync = distribute.sync_batch_norm()  # built for several replicas: the global batch's statistics
+    f = filters * 2 ** (n - 1)
+    x = layers.Dense(base * (w // 2**n) * f, use_bias=False)(c)
+    x = layers.BatchNormalization(synchronized=sync)(x)
+    x = layers.ReLU()(x)
+    x = layers.Reshape((base, w // 2**n, f))(x)
+    for i in range(n - 1):
+        f //= 2
+        x = layers.Conv2DTranspose(f, 4, strides=2, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization(synchronized=sync)(x)
+        x = layers.ReLU()(x)
+    # Sigmoid: images live in [0, 1], the range of the zoo's datasets.
+    out = layers.Conv2DTranspose(ch, 4, strides=2, padding="same", activation="sigmoid")(x)
+    return keras.Model(c, out, name="generator")
+
+
+def build_dcgan_discriminator(image_shape=(28, 28, 1), filters=64, minibatch_kernels=0, minibatch_dim=5,
+                              dropout=0.0, spectral_norm=False):
+    """DCGAN discriminator: [strided conv + LeakyReLU(0.2) (+ dropout)] x n -> Dense(1) logit/score.
+
+    No batch norm, so the same critic serves the gradient penalty (WGAN-GP).
+    `minibatch_kernels` > 0 adds minibatch discrimination before the last layer; `dropout` > 0
+    drops that share of each conv block's activations while training; `spectral_norm` wraps every
+    conv and the score layer in `keras.layers.SpectralNormalization` (Miyato et al. 2018: each
+    kernel divided by its largest singular value, estimated by one power iteration a step).
+    """
+    def wrap(layer):
+        return layers.SpectralNormalization(layer) if spectral_norm else layer
+
+    n = _num_upsamplings(image_shape[0])
+    x_in = keras.Input(image_shape, name="image")
+    x = x_in
+    for i in range(n):
+        x = wrap(layers.Conv2D(filters * 2**i, 4, strides=2, padding="same"))(x)
+        x = layers.LeakyReLU(0.2)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
+    x = layers.Flatten()(x)
+    if minibatch_kernels:
+        x = MinibatchDiscrimination(minibatch_kernels, minibatch_dim)(x)
+    out = wrap(layers.Dense(1, name="score"))(x)
+    return keras.Model(x_in, out, name="discriminator")
+
+
+def build_mlp_generator(latent_dim=2, data_dim=2, units=128, depth=3):
+    """MLP generator for low-dimensional data: depth x Dense(units, ReLU) -> linear."""
+    c = keras.Input((latent_dim,), name="code")
+    x = c
+    for _ in range(depth):
+        x = layers.Dense(units, activation="relu")(x)
+    return keras.Model(c, layers.Dense(data_dim)(x), name="generator")
+
+
+def build_mlp_discriminator(data_dim=2, units=128, depth=3, minibatch_kernels=0, minibatch_dim=5):
+    """MLP discriminator: depth x Dense(units, LeakyReLU 0.2) [-> minibatch disc.] -> Dense(1)."""
+    x_in = keras.Input((data_dim,), name="sample")
+    x = x_in
+    for _ in range(depth):
+        x = layers.LeakyReLU(0.2)(layers.Dense(units)(x))
+    if minibatch_kernels:
+        x = MinibatchDiscrimination(minibatch_kernels, minibatch_dim)(x)
+    return keras.Model(x_in, layers.Dense(1, name="score")(x), name="discriminator")
