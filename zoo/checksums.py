@@ -257,6 +257,14 @@ FILES = {
         "model.weights.h5": "e12227b6f774f5445a550f36a90dae969d085459cb47879b9ee56c2abff0b61d",
         "pixelrnn-mnist.png": "602a1920d6f9f734a004457787aaaa98c250fa985f544a53081bc7fbbf5e9c69",
     },
+    "srgan-fashion": {
+        "README.md": "f250bef6c872f6312bbff1f47ee26e2a66da9d116e807c6464873cb9b79cd631",
+        "config.json": "2a9f91dbad4a3c51ec34940ac09b18f81991f4d8502af3044bfb43ae3e806c5b",
+        "metrics.json": "1817c3186a40756dcdae6a3d5d6f748d88bf2bc298e123b3b9a97c116e3e67b9",
+        "model.weights.h5": "4e26a9cb47fa148cf07416d4a84328c4198e9c71dfcf8915a91f4fec1a7c46e6",
+        "srgan-fashion-curves.png": "e9f1e9714ab4393b1f0a82b43ea25c90a3363fc2a05a76a454c09067f6dabd33",
+        "srgan-fashion-examples.png": "d5a14c65d1ccef41cb163c3155a3f2eb6ceffa4f1af787783110af5a40836ea3",
+    },
     "srgan-mnist": {
         "README.md": "9eafc98c639ddeb600fdeceff465705d7bcf87b9a862fffc8d57371345ac51c8",
         "config.json": "79fac2e013f9cb171dbf6d801e7cf84cc0ef19676009b026e685fe4a27f67e63",
@@ -403,6 +411,7 @@ VERSIONS = {
     "pix2pix-l1-edges2digits": 1,
     "pixelcnn-mnist": 1,
     "pixelrnn-mnist": 1,
+    "srgan-fashion": 1,
     "srgan-mnist": 1,
     "srresnet-mnist": 1,
     "tangentprop-mnist": 1,
