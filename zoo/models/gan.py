@@ -17,7 +17,7 @@ from zoo import losses as L
 from zoo import capabilities as cap
 from zoo.models import unrolled
 from zoo.models.gan_networks import (build_dcgan_discriminator, build_dcgan_generator,  # noqa: F401
-                                     build_mlp_discriminator, build_mlp_generator)
+                                     build_metz_networks, build_mlp_discriminator, build_mlp_generator)
 from zoo.models.base import ZooModel, check_int, check_shape, check_width
 from zoo.models.inference import inpaint_by_projection, project_codes
 
@@ -28,7 +28,7 @@ class GAN(ZooModel):
 
     Args:
         architecture: "dcgan" (images), "mlp" (vectors) or "mlp-metz" (Metz et al. 2017's 2D
-            networks: `zoo.models.unrolled.build_metz_networks`) (default "dcgan").
+            networks: `zoo.models.gan_networks.build_metz_networks`) (default "dcgan").
         data_shape: shape of one example, e.g. [28, 28, 1] or [2] (default [28, 28, 1]).
         latent_dim: size of the code c ~ N(0, I) (default 64).
         g_filters: DCGAN generator width (default 64).
@@ -145,7 +145,7 @@ class GAN(ZooModel):
         if architecture == "mlp-metz":
             if mbd["minibatch_kernels"]:
                 raise ValueError("minibatch_kernels is not supported by the mlp-metz architecture.")
-            return unrolled.build_metz_networks(self.latent_dim, dim, units, depth, packed[0])
+            return build_metz_networks(self.latent_dim, dim, units, depth, packed[0])
         return (build_mlp_generator(self.latent_dim, dim, units, depth),
                 build_mlp_discriminator(packed[0], units, depth, **mbd))
 

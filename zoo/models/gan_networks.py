@@ -1,5 +1,6 @@
 """The GAN family's networks: DCGAN generator and discriminator (Radford et al. 2016) and the MLPs of
-the 2D mixtures. `zoo.models.gan.GAN` builds them from its constructor's arguments."""
+the 2D mixtures, and Metz et al. 2017's 2D networks. `zoo.models.gan.GAN` builds them from its constructor's
+arguments."""
 
 import keras
 from keras import layers
@@ -94,3 +95,24 @@ def build_mlp_discriminator(data_dim=2, units=128, depth=3, minibatch_kernels=0,
     if minibatch_kernels:
         x = MinibatchDiscrimination(minibatch_kernels, minibatch_dim)(x)
     return keras.Model(x_in, layers.Dense(1, name="score")(x), name="discriminator")
+
+
+# ----------------------------------------------------------------------------- Metz et al.'s 2D networks
+def build_metz_networks(latent_dim=256, data_dim=2, units=128, depth=2, d_input_dim=None):
+    """(generator, discriminator) of Metz et al.'s 2D mixture experiment (their appendix A and
+    reference notebook): G is `depth` x Dense(`units`, ReLU) -> linear; D scales its input by 1/4
+    (the ring of radius 2 to about [-0.5, 0.5]) -> one Dense(`units`, ReLU) -> Dense(1) logit.
+    Every kernel starts orthogonal with gain 0.8, biases at 0. `d_input_dim` is D's input size
+    (data_dim unless samples are packed)."""
+    def dense(n, act=None, name=None):
+        return layers.Dense(n, activation=act, kernel_initializer=keras.initializers.Orthogonal(gain=0.8),
+                            name=name)
+
+    c = keras.Input((latent_dim,), name="code")
+    x = c
+    for _ in range(depth):
+        x = dense(units, "relu")(x)
+    generator = keras.Model(c, dense(data_dim)(x), name="generator")
+    x_in = keras.Input((d_input_dim or data_dim,), name="sample")
+    h = dense(units, "relu")(layers.Rescaling(0.25)(x_in))
+    return generator, keras.Model(x_in, dense(1, name="score")(h), name="discriminator")

@@ -9,7 +9,7 @@ slots (`_momentums`, `_velocities`), which Keras keeps private: the one place th
 """
 
 import keras
-from keras import layers, ops
+from keras import ops
 
 from zoo import distribute
 from zoo import losses as L
@@ -84,23 +84,3 @@ def update_rule(opt, variables, unroll_lr=None):
         f"amsgrad) or plain SGD; got {type(opt).__name__}. Pass a float unroll_lr for plain "
         f"gradient steps instead.")
 
-
-# ----------------------------------------------------------------------------- the paper's 2D networks
-def build_metz_networks(latent_dim=256, data_dim=2, units=128, depth=2, d_input_dim=None):
-    """(generator, discriminator) of Metz et al.'s 2D mixture experiment (their appendix A and
-    reference notebook): G is `depth` x Dense(`units`, ReLU) -> linear; D scales its input by 1/4
-    (the ring of radius 2 to about [-0.5, 0.5]) -> one Dense(`units`, ReLU) -> Dense(1) logit.
-    Every kernel starts orthogonal with gain 0.8, biases at 0. `d_input_dim` is D's input size
-    (data_dim unless samples are packed)."""
-    def dense(n, act=None, name=None):
-        return layers.Dense(n, activation=act, kernel_initializer=keras.initializers.Orthogonal(gain=0.8),
-                            name=name)
-
-    c = keras.Input((latent_dim,), name="code")
-    x = c
-    for _ in range(depth):
-        x = dense(units, "relu")(x)
-    generator = keras.Model(c, dense(data_dim)(x), name="generator")
-    x_in = keras.Input((d_input_dim or data_dim,), name="sample")
-    h = dense(units, "relu")(layers.Rescaling(0.25)(x_in))
-    return generator, keras.Model(x_in, dense(1, name="score")(h), name="discriminator")
