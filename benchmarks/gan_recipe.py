@@ -76,10 +76,12 @@ def report(rows, model_id, images, samples, when=None):
                      + f" | {seconds:.0f} |")
     table = "\n".join(lines)
     when = when or datetime.date.today().isoformat()
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     text = (f"# Recipe variants of {model_id}, measured\n\n"
             f"`python benchmarks/gan_recipe.py --write --model {model_id} --images {images} "
-            f"--samples {samples}`, run {when} on {platform.machine()} CPU, one thread per process "
-            f"(TF_NUM_INTRAOP_THREADS=1), beside one other training process.\n\n"
+            f"--samples {samples}`, run {when} on {platform.machine()} CPU ({os.cpu_count()} cores), one thread "
+            f"per process (TF_NUM_INTRAOP_THREADS=1); load average {load} when the table was written (other "
+            f"trainings ran beside it, so the seconds compare only within this table).\n\n"
             f"Every variant trains the catalog architecture of {model_id} from seed 0 on {images:,} "
             f"training images with Adam(beta_1 0.5), rate 2e-4 for D and G unless the variant says otherwise, "
             f"then {samples:,} samples "
