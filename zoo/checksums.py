@@ -106,7 +106,7 @@ FILES = {
         "model.weights.h5": "2ae170f2eb8da597260869eb0c5d56032d7611cdece5a7845dddb057fac5fd6b",
     },
     "dcgan-stacked-mnist": {
-        "README.md": "1a03125b43ea182e2da0986d06e74fb6ceb2a46f429a9ac919558721abaaeb17",
+        "README.md": "079a503c097092b72ec67f5d0afdcd1bed931e228258fe2d6a756baa1dcece41",
         "config.json": "a9b78a5e87d784e12a93e30b443f4d661dc5636ead082cf7aa94306b6498dfaf",
         "dcgan-stacked-mnist-curves.png": "60fee3f04a1daa0e310bc5cf2d5c1935a89455e395ceb01d5c5f3db3486e8876",
         "dcgan-stacked-mnist.png": "cf1a7fe741bc701ede20cfae15ae5d033298756a4e94f7a7e8439f523e8b5107",
@@ -184,7 +184,7 @@ FILES = {
         "model.weights.h5": "640d22c27780c25b3f8f6724d56b466c43019e5a6185966f0c993e8d5f13d0fe",
     },
     "mbd-dcgan-stacked-mnist": {
-        "README.md": "6185b90866ed5b68bda8b0b5ce84301d1bdb93a6b9f022d7a8dca944fbb6ee98",
+        "README.md": "4544729c6724b6feed1c41acecbc6e1787ccd801f1a171abe25fc38f1ca6ea18",
         "config.json": "3e9f0c682cde04cace8d732542c874fd8a8b482aebab7778db0d1ddb1a0344f8",
         "mbd-dcgan-stacked-mnist-curves.png": "530c9702625bece57a6d5a9adbf062fc3caea152eb353829be7c9461c5530b8f",
         "mbd-dcgan-stacked-mnist.png": "86f2fd30f483a7e62ec5ce0744c58f6c12723e23ca4c6f7890f205f470657277",
@@ -226,6 +226,14 @@ FILES = {
         "metrics.json": "be33b406f690eedc20d80830b654d519c72fe6b90c1dd94c6be2d5bcfaea70db",
         "mnist-parts.png": "e0d5cca7035c9507543f5bde8e7bdc3991551b242fbf1e777cfb634088e03e47",
         "model.weights.h5": "7d40e30156f5c368ef7ba2507e2d9b6fb37177c2ecb49edd8c4dbe8bb8090bee",
+    },
+    "pacdcgan-stacked-mnist": {
+        "README.md": "45b22466b7e154f0acf4ea1471b0bc5ca5a7c07e377806b1ceaa8b69e12b1bff",
+        "config.json": "a49280fc9e60edfa3e1636b53155eedab5128ecb9c539f927b953d30d9491747",
+        "metrics.json": "84492633266eb9a85aaf72711a4625c8e599a1100f64921a5155af92252a447c",
+        "model.weights.h5": "0d622097535fdd71bfc2fba077a5dacf6ef8942c4a099e0472930c598f271343",
+        "pacdcgan-stacked-mnist-curves.png": "49621d668fa419ace5348d131cfb95c030accf1d4cfe21bed221691b4e6525bb",
+        "pacdcgan-stacked-mnist.png": "1db96242fb52c1151f7a2069edc756670d9345a29d61518e2a1632346a51fc17",
     },
     "pix2pix-edges2digits": {
         "README.md": "44179bf5d9b76e7ea6c172f267885ff81f71375f7c94bbe2e5fef57b4ee73732",
@@ -423,6 +431,7 @@ VERSIONS = {
     "mnist-classifier": 1,
     "nmf-biased-movielens": 1,
     "nmf-movielens": 1,
+    "pacdcgan-stacked-mnist": 1,
     "pix2pix-edges2digits": 1,
     "pix2pix-edges2fashion": 1,
     "pix2pix-l1-edges2digits": 1,

@@ -44,8 +44,8 @@ _STACKED_USE = ("Teaching and research on mode collapse at scale: Stacked MNIST 
                 "modes-over-training curve. Not for producing data that is passed off as real, nor for any "
                 "decision about people.")
 _STACKED_LIMITS = (
-    "- A short recipe (3 epochs) on 2 CPU cores: the samples are rough stacked digits, and a collapsed run "
-    "stays collapsed; the mode count is the result, not the sample grid.",
+    "- A short recipe on 2 CPU cores (3 epochs; 15 for the packed D): the samples are rough stacked digits, and "
+    "a collapsed run stays collapsed; the mode count is the result, not the sample grid.",
     "- Modes are counted with `mnist-classifier` on each channel: a blurry channel still gets a label, so a "
     "hit mode is not a clean sample of it.")
 
