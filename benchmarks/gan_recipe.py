@@ -67,8 +67,16 @@ def run(model_id, batch, overrides, images, samples, seed=0, lrs=LRS):
     return {k: ev[k] for k in KEYS}, seconds
 
 
-def report(rows, model_id, images, samples, when=None):
-    """(the markdown table, the whole gan_recipe.md) of [(variant, batch, metrics, seconds)]."""
+def report(rows, model_id, images, samples, when=None, command=None):
+    """(the markdown table, the whole gan_recipe.md) of [(variant, batch, metrics, seconds)].
+
+    `command` is the command line that produced the rows (default: the one with these arguments)."""
+    from zoo import registry
+
+    config = registry.get_spec(model_id).config
+    width = ", ".join(f"{k} {config[k]}" for k in ("g_filters", "d_filters") if k in config)
+    command = command or (f"python benchmarks/gan_recipe.py --write --model {model_id} --images {images} "
+                          f"--samples {samples}")
     head = "| variant | batch | updates | " + " | ".join(KEYS) + " | training seconds |"
     lines = [head, "|" + " --- |" * (len(KEYS) + 4)]
     for name, batch, ev, seconds in rows:
@@ -78,12 +86,11 @@ def report(rows, model_id, images, samples, when=None):
     when = when or datetime.date.today().isoformat()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     text = (f"# Recipe variants of {model_id}, measured\n\n"
-            f"`python benchmarks/gan_recipe.py --write --model {model_id} --images {images} "
-            f"--samples {samples}`, run {when} on {platform.machine()} CPU ({os.cpu_count()} cores), one thread "
+            f"`{command}`, run {when} on {platform.machine()} CPU ({os.cpu_count()} cores), one thread "
             f"per process (TF_NUM_INTRAOP_THREADS=1); load average {load} when the table was written (other "
             f"trainings ran beside it, so the seconds compare only within this table).\n\n"
-            f"Every variant trains the catalog architecture of {model_id} from seed 0 on {images:,} "
-            f"training images with Adam(beta_1 0.5), rate 2e-4 for D and G unless the variant says otherwise, "
+            f"Every variant trains the catalog architecture of {model_id} at the time of the run ({width}) "
+            f"from seed 0 on {images:,} training images with Adam(beta_1 0.5), rate 2e-4 for D and G unless the variant says otherwise, "
             f"then {samples:,} samples "
             "(seed 0) are scored against as many real test images by the card's suite "
             "(`zoo.eval.suite.digit_metrics`; confident = labelled with p > 0.9 by the pinned feature "
@@ -112,7 +119,8 @@ def main(argv=None):
         ev, seconds = run(a.model, batch, overrides, a.images, a.samples, lrs=lrs[0] if lrs else LRS)
         rows.append((name, batch, ev, seconds))
         print(f"  {seconds:.0f} s; " + ", ".join(f"{k} {v:.3f}" for k, v in ev.items()), flush=True)
-    table, text = report(rows, a.model, a.images, a.samples)
+    table, text = report(rows, a.model, a.images, a.samples,
+                         command=" ".join(["python benchmarks/gan_recipe.py", *(argv if argv is not None else sys.argv[1:])]))
     print(table)
     if a.write:
         from zoo.saving import write_file_atomic

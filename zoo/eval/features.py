@@ -23,7 +23,7 @@ from zoo import registry
 # dataset -> (catalog id of its frozen feature classifier, sha256 of that id's model.weights.h5)
 FEATURE_NETWORKS = {
     "mnist": ("mnist-classifier", "180c2505abea6334eac8e12972f48985795da83ca4ba46b58b5a4cdf60171ebb"),
-    "fashion_mnist": ("fashion-classifier", "c8c2be44b3dbb580a034f07bf638ce2c57c443bc3922023f253e1452d708e96d"),
+    "fashion_mnist": ("fashion-classifier", "39681ef8fdca7e5b7c74926b8c706ff567c7820be5679a83552547c7bcdb1617"),
 }
 FEATURE_LAYER = "features"  # the classifier's penultimate Dense + ReLU layer (128-d)
 N_REAL = 10_000  # real images per side: the whole test split, a train subset of the same size

@@ -38,8 +38,8 @@ _PAPER_NUMBERS = {"conditional_accuracy": "none comparable: Mirza & Osindero 201
                                           "Parzen-window log-likelihood of 10,000 samples (132 +- 1.8, Table 1), "
                                           "not whether a classifier finds the class asked for"}
 _FASHION_LIMITS = ("- Its conditional accuracy and FID / KID are measured with `fashion-classifier` (pinned in "
-                   "`zoo/eval/features.py`), which reads 90.4% of the real test images right: its own mistakes "
-                   "count against the model too.",
+                   "`zoo/eval/features.py`), which misreads some real test images too (the card's "
+                   "`classifier_real_accuracy`): its own mistakes count against the model.",
                    "- Shirts, T-shirts, pullovers and coats look alike at 28x28: the classifier confuses them "
                    "on real photos too, so those rows of the per-class accuracy are low for real images as well.",
                    "- Trained on CPU with a short recipe: samples are not photorealistic and carry the biases of "

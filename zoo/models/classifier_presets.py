@@ -27,9 +27,12 @@ SPECS = [ModelSpec(
     recipe=R.Recipe(epochs=10, batch_size=128, compile={"optimizer": R.adam(1e-3, beta_1=0.9)}, with_labels=True)),
     ModelSpec(
         id="fashion-classifier", family="Classifier",
-        # Clothes are upright and mirror symmetric: left-right flips and +-2 px shifts, no turns.
+        # Clothes are upright, centred and mirror symmetric: left-right flips only. Version 1 also shifted by
+        # +-2 px at a constant rate 1e-3 and reached 90.4% (its training accuracy under the shifts, 89.7%, below
+        # the test accuracy: the shifted task is harder than the centred test images); version 2 drops the shifts
+        # and decays the rate.
         config=dict(input_shape=[28, 28, 1], num_classes=10, filters=32, blocks=2, convs_per_block=2, units=128,
-                    dropout=0.5, batch_norm=True, translate=0.08, rotate=0.0, flip=True),
+                    dropout=0.5, batch_norm=True, translate=0.0, rotate=0.0, flip=True),
         dataset="fashion_mnist",
         summary="Fashion-MNIST clothes classifier (small CNN); the feature network of FID/KID on Fashion-MNIST",
         paper="Xiao, Rasul, Vollgraf 2017, Fashion-MNIST: a Novel Image Dataset for Benchmarking Machine Learning "
@@ -45,10 +48,9 @@ SPECS = [ModelSpec(
                      "worn clothes or other backgrounds are out of distribution.",
                      "- Shirts, T-shirts, pullovers and coats are its usual confusions (as for every Fashion-MNIST "
                      "classifier)."],
-        # Adam 1e-3 (beta_1 0.9), batch 128, in-model augmentation; 15 epochs: Fashion-MNIST keeps improving
-        # after MNIST's 10.
-        recipe=R.Recipe(epochs=15, batch_size=128, compile={"optimizer": R.adam(1e-3, beta_1=0.9)},
-                        with_labels=True))]
+        # Adam (beta_1 0.9), batch 128, the rate decayed 1e-3 -> 2e-5 (cosine) over the 20 epochs (9,380 updates).
+        recipe=R.Recipe(epochs=20, batch_size=128,
+                        compile={"optimizer": R.adam_cosine(1e-3, 20 * 469, beta_1=0.9)}, with_labels=True))]
 
 TINY = {"tiny": dict(input_shape=[8, 8, 1], num_classes=10, filters=4, blocks=2, convs_per_block=1, units=8,
                      dropout=0.5, translate=0.1, rotate=0.05)}

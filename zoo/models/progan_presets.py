@@ -51,9 +51,8 @@ _PAPER_NUMBERS = {
            "and MS-SSIM on CelebA / CelebA-HQ and LSUN at up to 1024x1024; none is measured on digits or clothes, "
            "and this FID uses the features of the zoo's MNIST classifier, not Inception's",
 }
-_FASHION_LIMITS = ("- Its FID / KID / precision-recall are measured with `fashion-classifier`, which must be trained "
-                   "and pinned in `zoo/eval/features.py` first; until then its evaluation reports only the losses on "
-                   "the test split and says why.",
+_FASHION_LIMITS = ("- Its FID / KID / precision-recall are measured with `fashion-classifier` (pinned in "
+                   "`zoo/eval/features.py`), so they compare only with other Fashion-MNIST numbers.",
                    *CARD.limitations)
 
 SPECS = [

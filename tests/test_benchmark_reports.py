@@ -1,0 +1,65 @@
+"""The report and bookkeeping code of benchmarks/unrolled_paper.py and benchmarks/k_sweep.py, on
+hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "benchmarks", f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+unrolled_paper = _script("unrolled_paper")
+k_sweep = _script("k_sweep")
+
+
+def _result(model_id, seed, modes):
+    return {"id": model_id, "seed": seed, "seconds_this_run": 600.0, "modes_covered_mean": modes,
+            "hq_percent_mean": 90.0, "kl_to_uniform_mean": 0.05}
+
+
+def test_unrolled_paper_report_averages_the_seeds_and_judges_the_target():
+    unrolled, plain = unrolled_paper.IDS
+    results = {(unrolled, 0): _result(unrolled, 0, 8.0), (unrolled, 1): _result(unrolled, 1, 7.0),
+               (unrolled, 2): _result(unrolled, 2, 8.0), (plain, 0): _result(plain, 0, 1.0)}
+    text = unrolled_paper.report(results, [0, 1, 2])
+    assert f"`{unrolled}`: 7.67 modes on average over 3 training seeds (min 7.00, max 8.00); target >= 7.5 met." in text
+    assert f"`{plain}`: 1.00 modes on average over 1 training seeds" in text
+    assert text.count(f"| `{unrolled}` |") == 3 and text.count(f"| `{plain}` |") == 1
+    results[(unrolled, 1)] = _result(unrolled, 1, 5.0)
+    assert "target >= 7.5 missed." in unrolled_paper.report(results, [0, 1, 2])
+
+
+def test_unrolled_paper_keeps_a_finished_run_and_rejects_negative_seeds(tmp_path):
+    model_id = unrolled_paper.IDS[1]
+    folder = tmp_path / f"{model_id}-seed5"
+    folder.mkdir()
+    (folder / "result.json").write_text(json.dumps(_result(model_id, 5, 3.0)))
+    assert unrolled_paper.run(model_id, 5, str(tmp_path))["modes_covered_mean"] == 3.0  # read, not trained
+    with pytest.raises(SystemExit):
+        unrolled_paper.main(["--seeds", "-1", "--runs", str(tmp_path)])
+
+
+def test_k_sweep_report_derives_js_from_the_d_loss_and_lists_every_evaluation(tmp_path):
+    # rows: (generator updates, seconds, d_loss, gradient to G, W estimate, modes, HQ %)
+    results = {"minimax, K = 5": [(100, 1.0, 1.2, 1e-2, 0.1, 4, 20.0), (200, 2.0, 0.2, 1e-4, 0.3, 2, 10.0)],
+               "WGAN-GP, K = 5": [(100, 1.0, 1.3, 1e-2, 0.9, 5, 30.0), (200, 2.0, 1.3, 1e-2, 0.4, 8, 80.0)]}
+    args = argparse.Namespace(gsteps=200, every=100, lr=5e-4, batch=256, seed=0)
+    md, png = tmp_path / "k.md", tmp_path / "k.png"
+    k_sweep.write_report(results, args, str(md), str(png))
+    text = md.read_text()
+    assert png.stat().st_size > 0
+    js = (math.log(4) - 0.2) / 2  # D's loss = log 4 - 2 JS_D
+    assert f"| minimax, K = 5 | 1,000 | 0.200 | {js:.3f} | 1.00e-04 | — | 2 | 10.0 | +1.00 | — | 2 |" in text
+    assert "| WGAN-GP, K = 5 | 1,000 | — | — | — | 0.400 | 8 | 80.0 | — | -1.00 | 2 |" in text
+    assert text.count("| minimax, K = 5 | ") == 3  # the summary row and two evaluations
