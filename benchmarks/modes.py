@@ -206,7 +206,7 @@ def render():
         "Class shares: the rarest and the most frequent class among the samples, % (a uniform generator: 10 "
         "each); confident: the share of the samples `mnist-classifier` labels with p > 0.9. Training CPU "
         "minutes: the CPU time of the training process, which ran on one TensorFlow thread (about its wall time "
-        "alone on an idle machine; `progan-*` against the DCGAN at about equal cost).",
+        "alone on an idle machine), so `progan-*` and the DCGAN compare as quality for the CPU time spent.",
         "",
         "| model | FID | KID | precision | recall | classes covered | class shares % | confident % | training CPU min |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
