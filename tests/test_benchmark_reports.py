@@ -63,3 +63,6 @@ def test_k_sweep_report_derives_js_from_the_d_loss_and_lists_every_evaluation(tm
     assert f"| minimax, K = 5 | 1,000 | 0.200 | {js:.3f} | 1.00e-04 | — | 2 | 10.0 | +1.00 | — | 2 |" in text
     assert "| WGAN-GP, K = 5 | 1,000 | — | — | — | 0.400 | 8 | 80.0 | — | -1.00 | 2 |" in text
     assert text.count("| minimax, K = 5 | ") == 3  # the summary row and two evaluations
+    # the reading paragraph quotes the table's own numbers
+    assert "with the HQ share over the evaluations: minimax, K = 5: +1.00." in text
+    assert "WGAN-GP, K = 5: -1.00 (negative: it falls as the samples improve)" in text
