@@ -90,8 +90,8 @@ def report(rows, model_id, images, samples, when=None, command=None):
             f"per process (TF_NUM_INTRAOP_THREADS=1); load average {load} when the table was written (other "
             f"trainings ran beside it, so the seconds compare only within this table).\n\n"
             f"Every variant trains the catalog architecture of {model_id} at the time of the run ({width}) "
-            f"from seed 0 on {images:,} training images with Adam(beta_1 0.5), rate 2e-4 for D and G unless the variant says otherwise, "
-            f"then {samples:,} samples "
+            f"from seed 0 on {images:,} training images with Adam(beta_1 0.5), rate 2e-4 for D and G unless the "
+            f"variant says otherwise, then {samples:,} samples "
             "(seed 0) are scored against as many real test images by the card's suite "
             "(`zoo.eval.suite.digit_metrics`; confident = labelled with p > 0.9 by the pinned feature "
             "classifier).\n\n" + table + "\n")

@@ -115,7 +115,8 @@ def _cpu_minutes(mid):
     return "not recorded" if cpu is None else f"{cpu / 60:.0f}"
 
 
-def digit_rows(ids=("dcgan-mnist", "lsgan-mnist", "wgan-mnist", "wgan-gp-mnist", "progan-mnist"), real_name="MNIST"):
+def digit_rows(ids=("dcgan-mnist", "lsgan-mnist", "wgan-mnist", "wgan-gp-mnist", "progan-mnist"),
+               real_name="MNIST"):
     rows, real = [], None
     for mid in ids:
         ev = registry.get_spec(mid).metrics.get("eval", {})
@@ -208,7 +209,8 @@ def render():
         "minutes: the CPU time of the training process, which ran on one TensorFlow thread (about its wall time "
         "alone on an idle machine), so `progan-*` and the DCGAN compare as quality for the CPU time spent.",
         "",
-        "| model | FID | KID | precision | recall | classes covered | class shares % | confident % | training CPU min |",
+        "| model | FID | KID | precision | recall | classes covered | class shares % | confident % "
+        "| training CPU min |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *digit_rows(),
         "",
@@ -216,10 +218,11 @@ def render():
         "",
         "The same protocol with the features of `fashion-classifier` "
         f"({registry.get_spec('fashion-classifier').metrics.get('eval', {}).get('test_accuracy', float('nan')):.1%} "
-        "test accuracy; compare within this table only). Targets: confident share at least 0.85 x the real test images', precision and recall at "
-        "least 0.75, every class 5-15%.",
+        "test accuracy; compare within this table only). Targets: confident share at least 0.85 x the real test "
+        "images', precision and recall at least 0.75, every class 5-15%.",
         "",
-        "| model | FID | KID | precision | recall | classes covered | class shares % | confident % | training CPU min |",
+        "| model | FID | KID | precision | recall | classes covered | class shares % | confident % "
+        "| training CPU min |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *digit_rows(("dcgan-fashion", "wgan-gp-fashion", "progan-fashion"), "Fashion-MNIST"),
         "",

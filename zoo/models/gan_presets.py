@@ -72,8 +72,9 @@ SPECS = [
               # 80 filters raises the confident share 48.0 -> 52.7% and lowers FID 728 -> 684 at the same cost,
               # where D-side changes (dropout, spectral norm, two time scales) do not help and a 128-filter D
               # doubles the time. Version 2 (12 epochs) ended at 73% confident, still improving: 24 epochs at
-              # batch 64, 22,488 updates, about 52 min (130 s an epoch measured beside another single-threaded
-              # training) of the 60-min budget; beta 0.999 averages over the last ~0.7 epoch.
+              # batch 64, 22,488 updates, planned at 52 min (130 s an epoch measured beside another
+              # single-threaded training) of the 60-min budget; version 3's run took 3,292 s wall beside another
+              # training, 3,034 s of CPU. Beta 0.999 averages over the last ~0.7 epoch.
               recipe=R.Recipe(epochs=24, batch_size=64, compile=_ADAM)),
     # Fashion-MNIST, the zoo's second image domain: the MNIST ids' networks and recipes unchanged, so the two
     # domains compare at equal cost (targets: confident share >= 0.85 x real images', precision / recall >=
