@@ -48,7 +48,8 @@ SPECS = [ModelSpec(
                      "worn clothes or other backgrounds are out of distribution.",
                      "- Shirts, T-shirts, pullovers and coats are its usual confusions (as for every Fashion-MNIST "
                      "classifier)."],
-        # Adam (beta_1 0.9), batch 128, the rate decayed 1e-3 -> 2e-5 (cosine) over the 20 epochs (9,380 updates).
+        # Adam (beta_1 0.9), batch 128, the rate decayed 1e-3 -> 2e-5 (cosine) over 9,380 steps. The 20 epochs are
+        # 9,360 updates (468 full batches each), so training ends with the rate just above 2e-5.
         recipe=R.Recipe(epochs=20, batch_size=128,
                         compile={"optimizer": R.adam_cosine(1e-3, 20 * 469, beta_1=0.9)}, with_labels=True))]
 
