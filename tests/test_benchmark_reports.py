@@ -1,5 +1,5 @@
-"""The report and bookkeeping code of benchmarks/unrolled_paper.py and benchmarks/k_sweep.py, on
-hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
+"""The report and bookkeeping code of benchmarks/unrolled_paper.py, benchmarks/k_sweep.py and
+benchmarks/srgan_photos.py, on hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
 
 import argparse
 import importlib.util
@@ -21,6 +21,7 @@ def _script(name):
 
 unrolled_paper = _script("unrolled_paper")
 k_sweep = _script("k_sweep")
+srgan_photos = _script("srgan_photos")
 
 
 def _result(model_id, seed, modes):
@@ -66,3 +67,22 @@ def test_k_sweep_report_derives_js_from_the_d_loss_and_lists_every_evaluation(tm
     # the reading paragraph quotes the table's own numbers
     assert "with the HQ share over the evaluations: minimax, K = 5: +1.00." in text
     assert "WGAN-GP, K = 5: -1.00 (negative: it falls as the samples improve)" in text
+
+
+def test_srgan_photos_scores_a_colour_shift_and_the_report_lists_every_row():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    high = rng.uniform(0.2, 0.8, (4, 32, 32, 3)).astype(np.float32)
+    same = srgan_photos.scores(high, high)
+    assert same["colour_shift"] == 0.0 and same["ssim"] == pytest.approx(1.0)
+    redder = high.copy()
+    redder[..., 0] += 0.1  # 25.5 levels more red, the luma moves too
+    shifted = srgan_photos.scores(redder, high)
+    assert shifted["colour_shift"] == pytest.approx(25.5, rel=1e-4)
+    assert shifted["psnr_rgb"] == pytest.approx(10 * math.log10(3 / 0.01), rel=1e-3)  # MSE 0.01 / 3 over RGB
+    text = srgan_photos.report([("bicubic", same, None), ("image skip", shifted, 95.4)], 3, "python x")
+    assert "| image skip | " in text and f"| {shifted['colour_shift']:.1f} | 95 |" in text
+    assert "| bicubic | " in text and "for 3 epochs" in text and text.startswith("# Generator variants of srgan-photos")
+    with pytest.raises(SystemExit):
+        srgan_photos.main(["--only", "9"])

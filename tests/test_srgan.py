@@ -129,8 +129,23 @@ def test_upscale_rejects_bad_input_naming_x(x, msg):
         tiny().upscale(x)
 
 
+def test_the_image_skip_starts_from_bicubic_and_the_edsr_trunk_has_no_batch_norm():
+    m = tiny(image_skip=True, batch_norm=False)
+    assert not [l for l in m.generator.layers if isinstance(l, keras.layers.BatchNormalization)]
+    residual = m.generator.get_layer("residual")
+    residual.set_weights([np.zeros_like(w) for w in residual.get_weights()])
+    x = smooth_images(4, 8)
+    bicubic = tf.image.resize(x, (16, 16), method="bicubic").numpy().clip(0, 1)  # the suite's baseline
+    np.testing.assert_allclose(m.upscale(x), bicubic, atol=1e-5)  # a zero residual: G is bicubic
+    plain = tiny().get_config()  # the defaults stay unwritten: published configs are unchanged
+    assert "image_skip" not in plain and "batch_norm" not in plain and m.get_config()["image_skip"] is True
+    assert SRGAN.from_config(m.get_config()).generator.count_params() == m.generator.count_params()
+
+
 @pytest.mark.parametrize("kw,msg", [
     (dict(scale=3), "scale must be one of"),
+    (dict(image_skip=1), "image_skip must be True or False"),
+    (dict(batch_norm=None), "batch_norm must be True or False"),
     (dict(data_shape=[18, 18, 1], scale=4), "multiples of scale=4"),
     (dict(adversarial="yes"), "adversarial must be True or False"),
     (dict(adversarial_weight=-1.0), "adversarial_weight must be a finite number"),

@@ -380,6 +380,9 @@ def test_card_only_and_evaluate_only_re_pin_the_files(sandbox):
     zoo.load(TINY_ID)  # config.json's own record of metrics.json was refreshed too
     zoo.load(spec.pretrained_dir)
     assert read_checksums(sandbox / "checksums.py").VERSIONS[TINY_ID] == 1  # same weights, same version
+    row = (sandbox / "pretrained" / "CHANGELOG.md").read_text().splitlines()[-1]
+    new = registry.get_spec(TINY_ID).metrics["eval"]["hq_percent_mean"]
+    assert f"`{TINY_ID}` | 1 -> 1 | hq_percent_mean: none -> {new:.6g}" in row and "weights unchanged" in row
 
 
 def test_write_checksum_keeps_the_layout_and_other_ids(sandbox, monkeypatch):
@@ -495,3 +498,50 @@ def test_a_streamed_dataset_is_drawn_per_epoch_from_the_epoch_seed():
     assert len(first) == 3 and first[0][0].shape == (4, 64)
     assert all(np.array_equal(a, b) for x, y in zip(first, again) for a, b in zip(x, y))
     assert not np.array_equal(first[0][0], other[0][0])
+
+
+# ----------------------------------------------------------------------------- warm starts
+def test_warm_started_cycles_continue_the_installed_weights_and_add_up_their_time(sandbox, monkeypatch, capsys):
+    long_id = TINY_ID + "-long"
+    recipe = tiny_recipe(epochs=1, checkpoint_every=4, seed=50, warm_start=(long_id, TINY_ID))
+    monkeypatch.setitem(registry.REGISTRY, long_id, tiny_spec(id=long_id, recipe=recipe))
+    monkeypatch.chdir(sandbox)
+    with pytest.raises(T.TrainError, match=f"none is installed. Train {TINY_ID} first"):
+        T.train(long_id, max_steps=2)
+    assert T.main([TINY_ID, "--max-steps", "5", "--out", str(sandbox / "base"), "--install"]) == 0
+    base = registry.get_spec(TINY_ID).metrics["training"]
+
+    origin = T._warm_origin(registry.get_spec(long_id), recipe)
+    assert origin == {"from": TINY_ID, "version": 1, "cycle": 1, "seconds_before": base["seconds"],
+                      "cpu_seconds_before": base["cpu_seconds"]}
+    fresh = zoo.load(long_id, pretrained=False)
+    (sandbox / "probe").mkdir()
+    T._warm_start(fresh, origin, str(sandbox / "probe"))
+    for a, b in zip(fresh.get_weights(), zoo.load(TINY_ID).get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+    capsys.readouterr()
+    assert T.main([long_id, "--max-steps", "2", "--install"]) == 0  # cycle 1 starts from the base id
+    assert f"Warm start: the weights of {TINY_ID} version 1 (cycle 1)" in capsys.readouterr().out
+    one = registry.get_spec(long_id).metrics["training"]
+    assert os.path.isdir(sandbox / "runs" / f"{long_id}-cycle1" / "checkpoint")
+    assert one["warm_start"]["from"] == TINY_ID and "seed 50" in one["recipe"]
+    assert one["seconds_total"] == pytest.approx(one["seconds"] + base["seconds"], abs=0.11)
+    card_text = open(registry.get_spec(long_id).card_path).read()
+    assert f"this run continues `{TINY_ID}` version 1 (cycle 1 of warm restarts)" in card_text
+    assert f"{one['seconds_total']} s wall" in card_text
+
+    assert T.main([long_id, "--max-steps", "2", "--install", "--force"]) == 0  # cycle 2 continues itself
+    assert f"Warm start: the weights of {long_id} version 1 (cycle 2)" in capsys.readouterr().out
+    two = registry.get_spec(long_id).metrics["training"]
+    assert two["warm_start"]["cycle"] == 2 and "seed 51" in two["recipe"]
+    assert two["seconds_total"] == pytest.approx(two["seconds"] + one["seconds_total"], abs=0.11)
+    assert registry.get_spec(long_id).version == 2
+
+
+def test_a_warm_start_from_another_network_is_refused(sandbox, monkeypatch):
+    assert T.main([TINY_ID, "--max-steps", "5", "--out", str(sandbox / "base"), "--install"]) == 0
+    other = dict(registry.TINY["GAN"]["tiny-mlp"], latent_dim=3)
+    spec = tiny_spec(id=TINY_ID + "-wide", config=other, recipe=tiny_recipe(warm_start=(TINY_ID,)))
+    with pytest.raises(T.TrainError, match="whose network differs"):
+        T._warm_origin(spec, spec.recipe)

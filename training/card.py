@@ -282,6 +282,11 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
                "TensorFlow thread, about the wall time of the run alone on an idle machine)"
                if train.get("cpu_seconds") is not None else "") + ".",
         ]
+        if train.get("warm_start"):
+            w = train["warm_start"]
+            lines.append(f"- Warm start: this run continues `{w['from']}` version {w['version']} (cycle {w['cycle']} "
+                         f"of warm restarts); the whole chain trained for {train.get('seconds_total', '?')} s wall"
+                         + (f", {train['cpu_seconds_total']} s CPU" if train.get("cpu_seconds_total") else "") + ".")
     lines += ["", "## Evaluation", "", *_evaluation(spec, metrics)]
     if cap.has(spec, cap.Generator):
         lines += ["", "## Samples", "", f"![samples of {model_id}]({image})" if has_image else "No samples yet."]

@@ -30,6 +30,11 @@ devices, to try it out), ``--strategy multiworker`` on the workers of the ``TF_C
 workers their checkpoints under ``<run>/workers/``). The recipe's batch is the global batch, split
 evenly across the replicas, so a step is the one-device step (docs/distribute.md).
 
+A recipe with ``warm_start`` (`zoo.recipes.Recipe`) begins from installed weights instead of
+random ones: each run is one cycle of warm restarts, in its own folder ``runs/<id>-cycle<n>``,
+and its metrics add up the training seconds of the whole chain. That is how a training longer
+than one sitting is split into runs that each end installed.
+
 ``--card-only`` rewrites the card of the installed weights (and redraws its images);
 ``--evaluate-only`` evaluates them again and rewrites metrics.json and the card. Both re-pin
 the id's files. Exit status: 0 on success, 1 on an error or a refused install, 2 on bad options.
@@ -366,8 +371,12 @@ def reevaluate(model_id):
     spec = _installed(model_id)
     model = _load_installed(spec)
     metrics = dict(spec.metrics)
+    key = spec.primary_metric[0] if spec.primary_metric else None
+    before = metrics.get("eval", {}).get(key)
     metrics.update(evaluate(model, spec, spec.recipe))
     _write_json(os.path.join(spec.pretrained_dir, registry.METRICS_FILE), metrics)
+    _changelog(spec, spec.version, spec.version, before, metrics.get("eval", {}).get(key), metrics, False,
+               note="re-evaluated (--evaluate-only): weights unchanged")
     _refresh_config_record(spec.pretrained_dir)
     write_checksum(model_id)  # before the card: drawing its figures loads the model through the pins
     write_card(model_id)
@@ -478,7 +487,7 @@ def judge(spec, metrics):
                           f"{old:.6g} ({better} is better)")
 
 
-def _changelog(spec, old_version, version, old, new, metrics, forced):
+def _changelog(spec, old_version, version, old, new, metrics, forced, note=None):
     """Append one row to zoo/pretrained/CHANGELOG.md (atomic rewrite)."""
     path = os.path.join(registry.PRETRAINED_DIR, CHANGELOG)
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else CHANGELOG_HEADER
@@ -491,7 +500,7 @@ def _changelog(spec, old_version, version, old, new, metrics, forced):
     seconds = train.get("seconds", train.get("seconds_this_run"))
     row = [datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), f"`{spec.id}`",
            f"{old_version} -> {version}", f"{key}: {num(old)} -> {num(new)}", str(train.get("recipe", "?")),
-           f"{seconds} s" if seconds is not None else "?", "forced (--force)" if forced else ""]
+           f"{seconds} s" if seconds is not None else "?", note or ("forced (--force)" if forced else "")]
     text = text.rstrip("\n") + "\n| " + " | ".join(c.replace("|", "/") for c in row) + " |\n"
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -503,7 +512,8 @@ def _changelog(spec, old_version, version, old, new, metrics, forced):
 CHANGELOG_HEADER = """# Changelog of the shipped weights
 
 One row per install into `zoo/pretrained/<id>/` (`python -m training.train ID --install`,
-`python -m training.tangentprop --install`), newest last, written by the install itself.
+`python -m training.tangentprop --install`), newest last, written by the install itself; a
+re-evaluation of shipped weights (`--evaluate-only`) adds a row with the version unchanged.
 Every install bumps the id's version (`VERSIONS` in `zoo/checksums.py`, stated on its card);
 version 1 of each id is the weights shipped before this log began. An install replaces
 shipped weights only when the new model's primary metric is at least as good, unless forced.
@@ -576,6 +586,53 @@ def _finished(run_dir, epochs, steps):
     return metrics if metrics.get("training", {}).get("epochs") == epochs else None
 
 
+def _warm_origin(spec, recipe):
+    """The installed weights a warm-started run begins from (`Recipe.warm_start`): a record of the
+    source id, its version, the cycle this run is and the training seconds before it; None when the
+    recipe starts from random weights. Raises TrainError when none of its ids is installed."""
+    if not recipe.warm_start:
+        return None
+    for source in recipe.warm_start:
+        src = registry.get_spec(source)
+        if src.status != "trained":
+            continue
+        if src.config != spec.config:
+            raise TrainError(f"{spec.id} warm-starts from {source}, whose network differs: {src.config} against "
+                             f"{spec.config}.")
+        before = src.metrics.get("training", {})
+        earlier = before.get("warm_start", {})
+        return {"from": source, "version": src.version, "cycle": int(earlier.get("cycle", 0)) + 1,
+                "seconds_before": before.get("seconds_total", before.get("seconds")),
+                "cpu_seconds_before": before.get("cpu_seconds_total", before.get("cpu_seconds"))}
+    raise TrainError(f"{spec.id} warm-starts from the installed weights of {' or '.join(recipe.warm_start)}; none is "
+                     f"installed. Train {recipe.warm_start[-1]} first.")
+
+
+def _warm_start(model, origin, run_dir):
+    """Load the source weights of `origin` into `model` (their files checked against their pins),
+    unless the run folder has a checkpoint, which then holds later weights. The origin is kept in
+    the run folder, so a resumed run reports where it began even after another install."""
+    path = os.path.join(run_dir, "warm_start.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            origin = json.load(f)
+    if cb.read_state(os.path.join(run_dir, "checkpoint")) is None:
+        source = _load_installed(registry.get_spec(origin["from"]), compile=False)
+        model.set_weights(source.get_weights())
+        print(f"Warm start: the weights of {origin['from']} version {origin['version']} (cycle {origin['cycle']}).",
+              flush=True)
+    _write_json(path, origin)
+    return origin
+
+
+def _add_earlier(record, origin):
+    """Training seconds over the whole chain of warm starts, this run included."""
+    for key in ("seconds", "cpu_seconds"):
+        if record.get(key) is not None and origin.get(f"{key}_before") is not None:
+            record[f"{key}_total"] = round(record[key] + origin[f"{key}_before"], 1)
+    return {**record, "warm_start": origin}
+
+
 def _hardware(strategy, name):
     """What a run trained on, for metrics.json and the card: "CPU" on one device, else the replicas."""
     if name == "none":
@@ -616,11 +673,14 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
     except distribute.DistributeError as e:
         raise TrainError(str(e)) from None
     recipe = dataclasses.replace(spec.recipe, epochs=epochs or spec.recipe.epochs)  # describe() says what ran
+    origin = _warm_origin(spec, recipe)
+    if origin:  # each cycle of warm restarts sees its own data order, in its own run folder
+        recipe = dataclasses.replace(recipe, seed=recipe.seed + origin["cycle"] - 1)
     epochs, replicas, chief = recipe.epochs, dist.num_replicas_in_sync, distribute.is_chief(cluster)
     if recipe.batch_size % replicas:
         raise TrainError(f"The recipe's batch of {recipe.batch_size} examples is the global batch; it does not split "
                          f"evenly over {replicas} replicas. Train on a number of devices that divides it.")
-    run_dir = os.path.abspath(out or os.path.join("runs", model_id))
+    run_dir = os.path.abspath(out or os.path.join("runs", model_id + (f"-cycle{origin['cycle']}" if origin else "")))
     pretrained = os.path.abspath(registry.PRETRAINED_DIR)
     if os.path.commonpath([run_dir, pretrained]) == pretrained:
         raise TrainError(f"--out {run_dir} is inside {pretrained}: runs go elsewhere, --install puts them there.")
@@ -641,6 +701,8 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
         # weights, optimizers, seed generators and trackers made in the scope: one copy per replica
         with dist.scope() if strategy != "none" else contextlib.nullcontext():
             model = zoo.load(model_id, pretrained=False)
+        if origin:
+            origin = _warm_start(model, origin, run_dir)
         split = (f"; {_hardware(dist, strategy)}, {recipe.batch_size * k // replicas} examples each per step"
                  if strategy != "none" else "")
         print(f"Training {model_id}: {recipe.describe()}, K={k}, {steps} steps per epoch{split}; run folder "
@@ -650,20 +712,19 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
         logs = fit_with_checkpoints(model, per_epoch, epochs, run_dir, recipe, verbose, modes=probe, steps=steps)
         seconds = time.time() - t0
         described = recipe.describe() + (f", at most {max_steps} steps per epoch" if max_steps else "")
-        metrics = {
-            "training": {
-                "epochs": epochs,
-                "recipe": described,
-                "final": {k_: float(v) for k_, v in logs.items() if not k_.endswith("_step")},
-                "seconds_this_run": round(seconds, 1),
-                # all runs of this folder, resumes included (this run alone when unrecorded)
-                "seconds": training_seconds(run_dir) or round(seconds, 1),
-                **({"cpu_seconds": cpu} if (cpu := training_seconds(run_dir, "cpu_seconds")) is not None else {}),
-                "hardware": _hardware(dist, strategy),
-                **({"max_steps": max_steps} if max_steps else {}),
-            },
-            **(evaluate(model, spec, recipe) if chief else {}),
+        record = {
+            "epochs": epochs,
+            "recipe": described,
+            "final": {k_: float(v) for k_, v in logs.items() if not k_.endswith("_step")},
+            "seconds_this_run": round(seconds, 1),
+            # all runs of this folder, resumes included (this run alone when unrecorded)
+            "seconds": training_seconds(run_dir) or round(seconds, 1),
+            **({"cpu_seconds": cpu} if (cpu := training_seconds(run_dir, "cpu_seconds")) is not None else {}),
+            "hardware": _hardware(dist, strategy),
+            **({"max_steps": max_steps} if max_steps else {}),
         }
+        metrics = {"training": _add_earlier(record, origin) if origin else record,
+                   **(evaluate(model, spec, recipe) if chief else {})}
         hub.save_pretrained(model, model_dir, metrics=metrics, model_id=model_id)
         if not chief:
             print(f"This worker's copy of the model is in {model_dir}; the chief writes the run's results.",

@@ -23,6 +23,11 @@ class Recipe:
         jit_compile: run the train step under XLA.
         with_labels: feed (x, y) pairs (classifiers) instead of x alone.
         probe_every: steps between mode-coverage probes of the training curves (GANs).
+        warm_start: catalog ids whose installed weights initialise the run, the first one
+            installed wins (default none: random initialisation). A run that lists its own id
+            first continues its installed weights, a cycle of warm restarts (Loshchilov &
+            Hutter 2017): each run is one more schedule of `epochs`, so a training longer than
+            one sitting is split into runs that each end installed (`training.train`).
     """
 
     epochs: int
@@ -34,6 +39,7 @@ class Recipe:
     jit_compile: bool = False
     with_labels: bool = False
     probe_every: int = 200
+    warm_start: tuple = ()
 
     def compile_config(self):
         return {**self.compile, "jit_compile": self.jit_compile}
@@ -46,7 +52,8 @@ class Recipe:
 
         opts = ", ".join(f"{k.replace('_optimizer', '').replace('optimizer', 'opt').upper()}: {opt(v)}"
                          for k, v in self.compile.items() if isinstance(v, dict) and "class_name" in v)
-        return f"{self.epochs} epochs, batch {self.batch_size} per update, {opts}, seed {self.seed}"
+        start = f", warm start from the installed weights of {' or '.join(self.warm_start)}" if self.warm_start else ""
+        return f"{self.epochs} epochs, batch {self.batch_size} per update, {opts}, seed {self.seed}{start}"
 
 
 def _lr(lr):

@@ -71,7 +71,7 @@ def feature_extractor(dataset):
 
 
 # ----------------------------------------------------------------------------- builders
-def build_sr_generator(channels=1, scale=4, filters=64, num_blocks=16):
+def build_sr_generator(channels=1, scale=4, filters=64, num_blocks=16, batch_norm=True, image_skip=False):
     """SRResNet generator (Ledig et al. fig. 4) on inputs (None, None, channels).
 
     Args:
@@ -79,22 +79,36 @@ def build_sr_generator(channels=1, scale=4, filters=64, num_blocks=16):
         scale: upscaling factor, 2, 4 or 8: one x2 sub-pixel stage per factor 2 (default 4).
         filters: width of the residual trunk (default 64, the paper's).
         num_blocks: B residual blocks (default 16, the paper's).
+        batch_norm: BN after the trunk's convolutions (default True, the paper's); False is
+            EDSR's trunk (Lim et al. 2017), whose outputs do not depend on batch statistics.
+        image_skip: predict only the residual added to the bicubic upscale of the input, clipped
+            to [0, 1] (VDSR's skip, Kim et al. 2016), so colours and coarse shapes come from the
+            input (default False: a sigmoid image from the features alone).
     """
     sync = distribute.sync_batch_norm()
+
+    def norm(h):
+        return layers.BatchNormalization(synchronized=sync)(h) if batch_norm else h
+
     x_in = keras.Input((None, None, channels), name="low_res")
     x = layers.PReLU(shared_axes=[1, 2])(layers.Conv2D(filters, 9, padding="same")(x_in))
     trunk = x
     for _ in range(num_blocks):
-        h = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-        h = layers.PReLU(shared_axes=[1, 2])(layers.BatchNormalization(synchronized=sync)(h))
-        h = layers.Conv2D(filters, 3, padding="same", use_bias=False)(h)
-        x = layers.Add()([x, layers.BatchNormalization(synchronized=sync)(h)])
-    x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
-    x = layers.Add()([trunk, layers.BatchNormalization(synchronized=sync)(x)])  # the global skip
+        h = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm)(x)
+        h = layers.PReLU(shared_axes=[1, 2])(norm(h))
+        h = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm)(h)
+        x = layers.Add()([x, norm(h)])
+    x = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm)(x)
+    x = layers.Add()([trunk, norm(x)])  # the global skip
     for _ in range(int(np.log2(scale))):
         x = PixelShuffle(2)(layers.Conv2D(4 * filters, 3, padding="same")(x))
         x = layers.PReLU(shared_axes=[1, 2])(x)
-    out = layers.Conv2D(channels, 9, padding="same", activation="sigmoid", name="high_res")(x)
+    if not image_skip:
+        out = layers.Conv2D(channels, 9, padding="same", activation="sigmoid", name="high_res")(x)
+        return keras.Model(x_in, out, name="generator")
+    residual = layers.Conv2D(channels, 9, padding="same", name="residual")(x)
+    base = layers.UpSampling2D(scale, interpolation="bicubic", name="bicubic")(x_in)
+    out = layers.ReLU(max_value=1.0, name="high_res")(layers.Add()([base, residual]))  # clipped to [0, 1]
     return keras.Model(x_in, out, name="generator")
 
 
@@ -139,6 +153,9 @@ class SRGAN(ZooModel):
         feature_weight: weight of the feature MSE in the content loss, 0 disables (default 0).
         feature_dataset: the dataset whose pinned classifier gives the features, e.g. "mnist";
             its input shape must be data_shape (default None).
+        batch_norm: BN in the generator's trunk (default True, the paper's; False: EDSR's).
+        image_skip: G adds a predicted residual to the bicubic upscale of its input (default
+            False: G draws the whole image).
 
     `fit` takes (low, high) batches (`zoo.data.load("mnist_sr")`) or high-resolution images
     alone, whose inputs are then made in the graph by the same area downsampling
@@ -152,12 +169,14 @@ class SRGAN(ZooModel):
     """
 
     STEP_LOGS = True  # per-step losses: the card's training curves
+    ADDED_OPTIONS = {"batch_norm": True, "image_skip": False}
 
     CAPABILITIES = (cap.Upscaler,)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
 
     def __init__(self, data_shape=(28, 28, 1), scale=4, filters=64, num_blocks=16, d_filters=64, d_units=1024,
-                 adversarial=True, adversarial_weight=1e-3, feature_weight=0.0, feature_dataset=None, **kwargs):
+                 adversarial=True, adversarial_weight=1e-3, feature_weight=0.0, feature_dataset=None, batch_norm=True,
+                 image_skip=False, **kwargs):
         super().__init__(**kwargs)
         self.data_shape = check_shape(data_shape, "data_shape", rank=3)
         if scale not in SCALES or isinstance(scale, bool):
@@ -166,8 +185,9 @@ class SRGAN(ZooModel):
         if h % scale or w % scale:
             raise ValueError(f"data_shape {list(self.data_shape)}: H and W must be multiples of scale={scale}.")
         self.scale, self.low_shape = int(scale), (h // scale, w // scale, c)
-        if not isinstance(adversarial, bool):
-            raise ValueError(f"adversarial must be True or False, got {adversarial!r}.")
+        for name, value in (("adversarial", adversarial), ("batch_norm", batch_norm), ("image_skip", image_skip)):
+            if not isinstance(value, bool):
+                raise ValueError(f"{name} must be True or False, got {value!r}.")
         for name, value in (("adversarial_weight", adversarial_weight), ("feature_weight", feature_weight)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
                 raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
@@ -175,7 +195,7 @@ class SRGAN(ZooModel):
         self.feature_weight, self.feature_dataset = float(feature_weight), feature_dataset
         self._check_features(feature_dataset)
         self.generator = build_sr_generator(c, self.scale, check_width(filters, "filters"),
-                                            check_int(num_blocks, "num_blocks", 0, 64))
+                                            check_int(num_blocks, "num_blocks", 0, 64), batch_norm, image_skip)
         self.discriminator = None
         if adversarial:
             self.discriminator = build_sr_discriminator(self.data_shape, check_width(d_filters, "d_filters"),
