@@ -61,6 +61,10 @@ def _lr(lr):
     if not isinstance(lr, dict):
         return f"{lr:.4g}"
     c = lr.get("config", {})
+    if lr.get("class_name") == "PiecewiseConstantDecay":
+        b, v = c["boundaries"], c["values"]
+        return (f"{v[0]:.4g} to step {b[0]:,}, then down in {len(b)} equal steps to {v[-1]:.4g} from step {b[-1]:,} "
+                "(a stepwise linear decay)")
     if lr.get("class_name") == "CosineDecay":
         return (f"cosine decay {c['initial_learning_rate']:.4g} -> {c['initial_learning_rate'] * c['alpha']:.4g} "
                 f"over {c['decay_steps']:,} steps")
@@ -98,3 +102,14 @@ def adam_cosine(lr, steps, beta_1=0.5, beta_2=0.999, alpha=0.02):
     """Adam whose rate decays from `lr` to `alpha * lr` over `steps` updates (cosine)."""
     sched = schedule("CosineDecay", initial_learning_rate=float(lr), decay_steps=int(steps), alpha=float(alpha))
     return optimizer("Adam", sched, beta_1=float(beta_1), beta_2=float(beta_2))
+
+
+def adam_hold_then_decay(lr, steps, pieces=10, beta_1=0.5, beta_2=0.999):
+    """Adam at `lr` for the first half of `steps` updates, then decayed linearly toward 0 over the
+    second half (CycleGAN's schedule, Zhu et al. 2017), in `pieces` equal plateaus at the midpoints
+    of the line (Keras' PiecewiseConstantDecay: a built-in schedule, so configs stay code-free)."""
+    half, width = steps // 2, (steps - steps // 2) / pieces
+    boundaries = [int(half + j * width) for j in range(pieces)]
+    values = [float(lr)] + [float(lr) * (1 - (j + 0.5) / pieces) for j in range(pieces)]
+    return optimizer("Adam", schedule("PiecewiseConstantDecay", boundaries=boundaries, values=values),
+                     beta_1=float(beta_1), beta_2=float(beta_2))

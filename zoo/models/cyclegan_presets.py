@@ -47,6 +47,13 @@ _ADAM = R.gan(R.adam(2e-4), R.adam(2e-4))  # the paper's Adam 2e-4, beta_1 = 0.5
 # = 4,300 s = 72 minutes of one CPU thread (the ablation 38 minutes); both see the same 120,000 images of each
 # domain. Rendering the 60,000 printed training digits first takes 21 s of CPU.
 _RECIPE = R.Recipe(epochs=2, batch_size=16, compile=_ADAM)
+# Version 2 of cyclegan-printed2handwritten: the same 7,500 updates with the paper's schedule, the rate held for
+# the first half and decayed linearly to 0 over the second (Zhu et al. hold 2e-4 for 100 epochs, then decay over
+# 100), here in 10 plateaus. Version 1 held 2e-4 throughout and read 83.9% of its translations right, short of
+# the issue's 85%; its losses were flat over the whole second half (the curves on its card), so more updates at
+# that rate promise little, while a falling rate lets G settle instead of following D's last moves.
+_DECAY = R.adam_hold_then_decay(2e-4, 2 * 3_750)
+_RECIPE_2 = R.Recipe(epochs=2, batch_size=16, compile=R.gan(_DECAY, _DECAY))
 _ACC = ("classifier_accuracy", "max")  # the FCN-score idea: is G(printed d) read as d?
 # Zhu et al. 2017 (arXiv:1703.10593 v7) measure realism by AMT studies (Table 1, maps <-> aerial photos) and
 # faithfulness by FCN-scores of the outputs on Cityscapes (Table 2 labels -> photo; Table 4 its ablation): another
@@ -64,8 +71,9 @@ SPECS = [
                                                                                 identity_weight=0.5),
               dataset="printed2handwritten", summary="CycleGAN between printed digits (21 fonts) and MNIST: LSGAN, "
                                                      "cycle 10, identity 5, no pairs",
-              paper=_PAPER, license="cc-by-sa-3.0", recipe=_RECIPE, primary_metric=_ACC,
+              paper=_PAPER, license="cc-by-sa-3.0", recipe=_RECIPE_2, primary_metric=_ACC,
               paper_numbers=_PAPER_NUMBERS),
+    # The ablation keeps version 1's constant rate, the recipe its shipped weights were trained with.
     ModelSpec(id="cyclegan-nocycle-printed2handwritten", family="CycleGAN",
               config=dict(_NET, cycle_weight=0.0, identity_weight=0.0), dataset="printed2handwritten",
               summary="cyclegan-printed2handwritten without the cycle and identity losses (the paper's GAN-alone "
