@@ -115,6 +115,22 @@ def test_recipes_are_plain_configs_that_keras_reads_back():
     assert not _same({"learning_rate": 1e-3}, {"learning_rate": 2e-3})
 
 
+def test_hold_then_decay_holds_half_the_steps_then_falls_along_the_line():
+    import keras
+
+    from zoo import recipes as R
+    from zoo.models.checks import safe_optimizer
+
+    config = R.adam_hold_then_decay(2e-4, 1000, pieces=4)
+    rate = safe_optimizer(config)._learning_rate
+    assert isinstance(rate, keras.optimizers.schedules.PiecewiseConstantDecay)
+    got = [float(rate(step)) for step in (0, 500, 501, 625, 626, 999)]
+    expected = [2e-4, 2e-4, 2e-4 * (1 - 0.5 / 4), 2e-4 * (1 - 0.5 / 4), 2e-4 * (1 - 1.5 / 4), 2e-4 * (1 - 3.5 / 4)]
+    assert got == pytest.approx(expected, rel=1e-6)
+    assert R._lr(config["config"]["learning_rate"]) == ("0.0002 to step 500, then down in 4 equal steps to 2.5e-05 "
+                                                        "from step 875 (a stepwise linear decay)")
+
+
 FAKE_TF = """import os
 os.write(2, b"I0000 port.cc:153] oneDNN custom operations are on.\\n")
 if os.environ.get("FAKE_TF_FAILS"):

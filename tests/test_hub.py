@@ -40,6 +40,20 @@ def test_info_describes_the_model():
     assert "Radford" in i["paper"] and i["license"]
 
 
+def test_info_says_when_the_recipe_moved_on_from_the_installed_weights(monkeypatch):
+    import dataclasses
+
+    from zoo import registry
+
+    spec = registry.get_spec("dcgan-mnist")
+    assert "note" not in zoo.info("dcgan-mnist")
+    monkeypatch.setitem(registry.REGISTRY, "dcgan-mnist",
+                        dataclasses.replace(spec, config={**spec.config, "g_filters": 96, "pack": 2}))
+    i = zoo.info("dcgan-mnist")
+    assert i["config"]["g_filters"] == 96 and i["config_of_weights"]["g_filters"] == spec.config["g_filters"]
+    assert "differs from the installed weights' in ['g_filters', 'pack']" in i["note"]
+
+
 def test_unknown_id_names_the_closest_ids():
     with pytest.raises(zoo.UnknownModelError, match="Did you mean 'dcgan-mnist'"):
         zoo.load("dcgan-mnsit")

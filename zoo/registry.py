@@ -334,7 +334,7 @@ def info(model_id):
     params = catalog_index.PARAMS.get(spec.id)
     if params is None or params[0] != config_digest(spec):  # not indexed, or its config changed
         params = (None, spec.family_class(**spec.config).count_params())
-    return {
+    out = {
         "id": spec.id,
         "family": spec.family,
         "summary": spec.summary,
@@ -350,6 +350,24 @@ def info(model_id):
         "weights": spec.weights,
         "card": spec.card_path if os.path.isfile(spec.card_path) else None,
     }
+    shipped = _shipped_config(spec)  # a saved config leaves out added options at their defaults: a key the
+    # recipe sets that it lacks is a change (a recipe writes such an option only to change it)
+    changed = {k: v for k, v in spec.config.items() if shipped is not None and (k not in shipped or shipped[k] != v)}
+    if changed:  # the recipe moved on and its weights are not retrained yet
+        out["config_of_weights"] = shipped
+        out["note"] = (f"The recipe's config differs from the installed weights' in {sorted(changed)}: zoo.load gives "
+                       f"the installed model (config_of_weights); `python -m training.train {spec.id} --install` "
+                       "trains the recipe's.")
+    return out
+
+
+def _shipped_config(spec):
+    """The constructor config recorded with the installed weights, None when there are none."""
+    path = os.path.join(spec.pretrained_dir, CONFIG_FILE)
+    if spec.status != "trained" or not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f).get("config")
 
 
 def config_digest(spec):
