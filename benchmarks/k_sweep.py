@@ -138,7 +138,7 @@ def write_report(results, args, out_md, out_png):
     axes[1].set(title="high-quality samples (%)", xlabel="generator updates", ylim=(0, 100))
     axes[2].axhline(0.0, color="grey", lw=0.8)
     axes[2].axhline(math.log(4), color="grey", lw=0.8, ls=":")
-    axes[2].set(title="D loss = log 4 - 2 JS (0: JS at its ceiling log 2); critic's W", xlabel="generator updates")
+    axes[2].set(title="D loss = log 4 - 2 JS (0: JS at log 2)\nand the critic's W estimate", xlabel="generator updates")
     for ax in axes:
         ax.legend(fontsize=7)
     fig.tight_layout()

@@ -530,6 +530,7 @@ def test_warm_started_cycles_continue_the_installed_weights_and_add_up_their_tim
     card_text = open(registry.get_spec(long_id).card_path).read()
     assert f"this run continues `{TINY_ID}` version 1 (cycle 1 of warm restarts)" in card_text
     assert f"{one['seconds_total']} s wall" in card_text
+    assert f"train `{TINY_ID}` first, then run `python -m training.train {long_id} --install` once per cycle" in card_text
 
     assert T.main([long_id, "--max-steps", "2", "--install", "--force"]) == 0  # cycle 2 continues itself
     assert f"Warm start: the weights of {long_id} version 1 (cycle 2)" in capsys.readouterr().out

@@ -269,8 +269,11 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
         + DATA_LINE[data.kind(ds)],
         f"- Architecture: `{json.dumps(spec.config)}`.",
         f"- Recipe: {recipe.describe() if recipe else 'none'}.",
-        f"- Reproduce: `{reproduce}` (trains into `runs/{model_id}/`; `--install` replaces these weights "
-        "only if the new ones are at least as good).",
+        (f"- Reproduce: `{reproduce}` (trains into `runs/{model_id}/`; `--install` replaces these weights "
+         "only if the new ones are at least as good)." if not (recipe and recipe.warm_start) else
+         f"- Reproduce: train `{recipe.warm_start[-1]}` first, then run `{reproduce} --install` once per cycle of "
+         f"warm restarts (each trains into `runs/{model_id}-cycle<n>/` from the installed weights and installs "
+         "the result only if it is at least as good)."),
     ]
     if train:
         lines += [
