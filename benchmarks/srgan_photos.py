@@ -65,7 +65,7 @@ def run(overrides, epochs, seed=0):
     model.compile(**{name: keras.optimizers.Adam(1e-4, beta_1=0.9) for name in model.OPTIMIZERS})
     ds = data.load(spec.dataset, split="train", batch_size=spec.recipe.batch_size, shuffle=True, seed=seed)
     t0 = time.time()
-    model.fit(ds, epochs=epochs, verbose=0)
+    model.fit(ds, epochs=epochs, verbose=0, shuffle=False)  # the dataset is shuffled already
     seconds = time.time() - t0
     low, high = D.arrays(spec.dataset, "test")
     return scores(model.upscale(low), high), seconds
