@@ -97,6 +97,14 @@ FILES = {
         "metrics.json": "9bf5ce4e4c200a6bc28fc5c40114116f78a7765ceaba2dd0dbb4e2042e1d742e",
         "model.weights.h5": "30e7d01b8cce5195e117e6c89af9b179ba8c68174330b9584848c0a4c2445ecd",
     },
+    "dcgan-fashion": {
+        "README.md": "65383240120063ec01a1b2cfc0d3d3a2bc3a87e3b653b774c37809c84a0e4809",
+        "config.json": "0fefa96599532d5e337ea3ec3355c902085a66e5317c681249e48c0a835400af",
+        "dcgan-fashion-curves.png": "0ca82d95229ec1aca598f59f50e59a1c2b8bfc57dee319deacf4a85a1fcc801e",
+        "dcgan-fashion.png": "15f49c143835fe5994755f19b672da4a1f9fe4d0f0f980e90a7d8788437c1feb",
+        "metrics.json": "422d0bb4fe0890a48ba6d615a7b6db545bc99816f6d4c45480e4269c3478fcb4",
+        "model.weights.h5": "322093a53d8585e0cc75331b89d540e276905df496c79385bf097f04620b04ea",
+    },
     "dcgan-mnist": {
         "README.md": "cd281796d36928948de42cead58f07444c11004b7e43663cf6ef79196871564d",
         "config.json": "181360632dd76de776adadfd0c0c33959ed49cf77029ef96138b9dca552e6caa",
@@ -447,6 +455,7 @@ VERSIONS = {
     "cyclegan-nocycle-printed2handwritten": 1,
     "cyclegan-printed2handwritten": 1,
     "dae-mnist": 1,
+    "dcgan-fashion": 1,
     "dcgan-mnist": 3,
     "dcgan-stacked-mnist": 1,
     "doc2vec-dbow-kjv": 1,
