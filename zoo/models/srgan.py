@@ -6,6 +6,10 @@ residual blocks (conv-BN-PReLU-conv-BN plus the block's input), a conv-BN whose 
 to the features before the blocks (the global skip), then log2(scale) sub-pixel upsampling
 stages (conv to 4x the channels, `zoo.layers.PixelShuffle`, PReLU) and a 9x9 convolution to the
 image (sigmoid: pixels in [0, 1]). It is fully convolutional, so it upscales images of any size.
+Two options depart from the paper: ``image_skip`` adds G's output to the bicubic upscale of its
+input, clipped to [0, 1] (VDSR's skip), and ``batch_norm=False`` drops BN from the trunk (EDSR's);
+the photo ids use both, because the paper's generator shifted the colours of held-out photos
+(benchmarks/srgan_photos.md).
 The discriminator D is the paper's VGG-style stack (3x3 convolutions, the width doubling and the
 side halving every second layer, BN, LeakyReLU 0.2, then Dense - LeakyReLU - Dense to one logit).
 
