@@ -546,3 +546,28 @@ def test_a_warm_start_from_another_network_is_refused(sandbox, monkeypatch):
     spec = tiny_spec(id=TINY_ID + "-wide", config=other, recipe=tiny_recipe(warm_start=(TINY_ID,)))
     with pytest.raises(T.TrainError, match="whose network differs"):
         T._warm_origin(spec, spec.recipe)
+
+
+def test_a_chain_of_its_own_begins_from_random_weights(sandbox, monkeypatch, capsys):
+    own = TINY_ID + "-own"
+    recipe = tiny_recipe(epochs=1, checkpoint_every=4, seed=70, warm_start=(own,))
+    monkeypatch.setitem(registry.REGISTRY, own, tiny_spec(id=own, recipe=recipe))
+    monkeypatch.chdir(sandbox)
+    assert T._warm_origin(registry.get_spec(own), recipe) == {
+        "from": None, "version": None, "cycle": 1, "seconds_before": 0.0, "cpu_seconds_before": 0.0}
+    capsys.readouterr()
+    assert T.main([own, "--max-steps", "2", "--install"]) == 0
+    assert "Cycle 1 of warm restarts: from random weights." in capsys.readouterr().out
+    one = registry.get_spec(own).metrics["training"]
+    assert one["warm_start"]["cycle"] == 1 and one["warm_start"]["from"] is None and "seed 70" in one["recipe"]
+    assert one["seconds_total"] == pytest.approx(one["seconds"], abs=0.11)
+    card_text = open(registry.get_spec(own).card_path).read()
+    assert "this run starts from random weights (cycle 1 of warm restarts)" in card_text
+    assert f"run `python -m training.train {own} --install` once per cycle of warm restarts (the first from " \
+        "random weights" in card_text
+
+    assert T.main([own, "--max-steps", "2", "--install", "--force"]) == 0  # cycle 2 continues cycle 1
+    assert f"Warm start: the weights of {own} version 1 (cycle 2)" in capsys.readouterr().out
+    two = registry.get_spec(own).metrics["training"]
+    assert two["warm_start"]["cycle"] == 2 and "seed 71" in two["recipe"]
+    assert two["seconds_total"] == pytest.approx(two["seconds"] + one["seconds_total"], abs=0.11)

@@ -20,6 +20,17 @@ from zoo import data, registry, saving
 CHANGELOG = "CHANGELOG.md"  # zoo/pretrained/CHANGELOG.md: one entry per install
 
 
+def _reproduce_chain(model_id, recipe, reproduce):
+    """The card's Reproduce line of a chain of warm restarts."""
+    each = (f"each trains into `runs/{model_id}-cycle<n>/` and installs the result only if it is at least as "
+            "good).")
+    if tuple(recipe.warm_start) == (model_id,):
+        return (f"run `{reproduce} --install` once per cycle of warm restarts (the first from random weights, "
+                f"the next ones from the installed weights; {each}")
+    return (f"train `{recipe.warm_start[-1]}` first, then run `{reproduce} --install` once per cycle of warm "
+            f"restarts (each from the installed weights; {each}")
+
+
 def _module(family):
     """Source file of a family, e.g. zoo/models/denoising.py."""
     cls = registry.FAMILIES.get(family)
@@ -271,9 +282,7 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
         f"- Recipe: {recipe.describe() if recipe else 'none'}.",
         (f"- Reproduce: `{reproduce}` (trains into `runs/{model_id}/`; `--install` replaces these weights "
          "only if the new ones are at least as good)." if not (recipe and recipe.warm_start) else
-         f"- Reproduce: train `{recipe.warm_start[-1]}` first, then run `{reproduce} --install` once per cycle of "
-         f"warm restarts (each trains into `runs/{model_id}-cycle<n>/` from the installed weights and installs "
-         "the result only if it is at least as good)."),
+         f"- Reproduce: {_reproduce_chain(model_id, recipe, reproduce)}"),
     ]
     if train:
         lines += [
@@ -287,8 +296,9 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
         ]
         if train.get("warm_start"):
             w = train["warm_start"]
-            lines.append(f"- Warm start: this run continues `{w['from']}` version {w['version']} (cycle {w['cycle']} "
-                         f"of warm restarts); the whole chain trained for {train.get('seconds_total', '?')} s wall"
+            begun = (f"continues `{w['from']}` version {w['version']}" if w.get("from") else
+                     "starts from random weights")
+            lines.append(f"- Warm start: this run {begun} (cycle {w['cycle']} of warm restarts); the whole chain trained for {train.get('seconds_total', '?')} s wall"
                          + (f", {train['cpu_seconds_total']} s CPU" if train.get("cpu_seconds_total") else "") + ".")
     lines += ["", "## Evaluation", "", *_evaluation(spec, metrics)]
     if cap.has(spec, cap.Generator):

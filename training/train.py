@@ -33,7 +33,8 @@ evenly across the replicas, so a step is the one-device step (docs/distribute.md
 A recipe with ``warm_start`` (`zoo.recipes.Recipe`) begins from installed weights instead of
 random ones: each run is one cycle of warm restarts, in its own folder ``runs/<id>-cycle<n>``,
 and its metrics add up the training seconds of the whole chain. That is how a training longer
-than one sitting is split into runs that each end installed.
+than one sitting is split into runs that each end installed. A recipe whose only warm-start id
+is its own begins its first cycle from random weights.
 
 ``--card-only`` rewrites the card of the installed weights (and redraws its images);
 ``--evaluate-only`` evaluates them again and rewrites metrics.json and the card. Both re-pin
@@ -604,6 +605,8 @@ def _warm_origin(spec, recipe):
         return {"from": source, "version": src.version, "cycle": int(earlier.get("cycle", 0)) + 1,
                 "seconds_before": before.get("seconds_total", before.get("seconds")),
                 "cpu_seconds_before": before.get("cpu_seconds_total", before.get("cpu_seconds"))}
+    if tuple(recipe.warm_start) == (spec.id,):  # a chain of its own: the first cycle from random weights
+        return {"from": None, "version": None, "cycle": 1, "seconds_before": 0.0, "cpu_seconds_before": 0.0}
     raise TrainError(f"{spec.id} warm-starts from the installed weights of {' or '.join(recipe.warm_start)}; none is "
                      f"installed. Train {recipe.warm_start[-1]} first.")
 
@@ -616,7 +619,9 @@ def _warm_start(model, origin, run_dir):
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             origin = json.load(f)
-    if cb.read_state(os.path.join(run_dir, "checkpoint")) is None:
+    if origin["from"] is None:
+        print("Cycle 1 of warm restarts: from random weights.", flush=True)
+    elif cb.read_state(os.path.join(run_dir, "checkpoint")) is None:
         source = _load_installed(registry.get_spec(origin["from"]), compile=False)
         model.set_weights(source.get_weights())
         print(f"Warm start: the weights of {origin['from']} version {origin['version']} (cycle {origin['cycle']}).",

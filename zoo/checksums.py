@@ -443,6 +443,14 @@ FILES = {
         "wgan-gp-ring8-curves.png": "adada381a518886e739e855254db2c2f90fe9dc6d012e8c7026c2585eba37f5d",
         "wgan-gp-ring8.png": "48d742aa59c992a8a8b6ffac8e8b35bbba72597276746e73d89601d07f8eb8cc",
     },
+    "wgan-gp1-grid25": {
+        "README.md": "7b5c57d37581ff509ccdd6da863628014c58cbeec0c3ebf76648b9cdda14eda9",
+        "config.json": "bb7196abd2620cddc36717f836cfa6bc452d9aee7f2415043536a111e0f4be3c",
+        "metrics.json": "52ebbd7d42a8ff7eb3d3ad3474c4ae6c0d1afc77f858345778e0c3ed7c0e082c",
+        "model.weights.h5": "408f1d359d6add168a3547319e5a53b5066e2f3b4bdd8a09e06b77f91c415be7",
+        "wgan-gp1-grid25-curves.png": "7c701d6e84654bbe58fcd9e208ee325d12c4b0918c547114b63fbb0a56e660cf",
+        "wgan-gp1-grid25.png": "187e59f88cbdd3b04bf0f42100cfc51718f7317b587a99503bbaf5fddb51c027",
+    },
     "wgan-gp1-ring8": {
         "README.md": "f715b8d2097ca6d008f9abc8e1b718ea6957af2a34cf9d5eb18d8d2eeaab30f8",
         "config.json": "e391aa3c5930b23ffb092295d3af14ee5b63221588033a7feaa8507b8cd77aa9",
@@ -531,6 +539,7 @@ VERSIONS = {
     "wgan-gp-grid25": 1,
     "wgan-gp-mnist": 1,
     "wgan-gp-ring8": 1,
+    "wgan-gp1-grid25": 1,
     "wgan-gp1-ring8": 1,
     "wgan-mnist": 1,
     "word2vec-cbow-gcide": 1,

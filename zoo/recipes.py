@@ -27,7 +27,8 @@ class Recipe:
             installed wins (default none: random initialisation). A run that lists its own id
             first continues its installed weights, a cycle of warm restarts (Loshchilov &
             Hutter 2017): each run is one more schedule of `epochs`, so a training longer than
-            one sitting is split into runs that each end installed (`training.train`).
+            one sitting is split into runs that each end installed (`training.train`). When the
+            run's own id is the only one, the first cycle starts from random weights.
     """
 
     epochs: int
