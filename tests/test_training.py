@@ -563,8 +563,8 @@ def test_a_chain_of_its_own_begins_from_random_weights(sandbox, monkeypatch, cap
     assert one["seconds_total"] == pytest.approx(one["seconds"], abs=0.11)
     card_text = open(registry.get_spec(own).card_path).read()
     assert "this run starts from random weights (cycle 1 of warm restarts)" in card_text
-    assert f"run `python -m training.train {own} --install` once per cycle of warm restarts (the first from " \
-        "random weights" in card_text
+    assert f"run `python -m training.train {own} --install` once per cycle of warm restarts (the first starts " \
+        "from random weights" in card_text
 
     assert T.main([own, "--max-steps", "2", "--install", "--force"]) == 0  # cycle 2 continues cycle 1
     assert f"Warm start: the weights of {own} version 1 (cycle 2)" in capsys.readouterr().out

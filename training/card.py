@@ -22,13 +22,13 @@ CHANGELOG = "CHANGELOG.md"  # zoo/pretrained/CHANGELOG.md: one entry per install
 
 def _reproduce_chain(model_id, recipe, reproduce):
     """The card's Reproduce line of a chain of warm restarts."""
-    each = (f"each trains into `runs/{model_id}-cycle<n>/` and installs the result only if it is at least as "
+    each = (f"trains into `runs/{model_id}-cycle<n>/` and installs the result only if it is at least as "
             "good).")
     if tuple(recipe.warm_start) == (model_id,):
-        return (f"run `{reproduce} --install` once per cycle of warm restarts (the first from random weights, "
-                f"the next ones from the installed weights; {each}")
+        return (f"run `{reproduce} --install` once per cycle of warm restarts (the first starts from random "
+                f"weights, the next ones from the installed weights; each {each}")
     return (f"train `{recipe.warm_start[-1]}` first, then run `{reproduce} --install` once per cycle of warm "
-            f"restarts (each from the installed weights; {each}")
+            f"restarts (each starts from the installed weights, {each}")
 
 
 def _module(family):

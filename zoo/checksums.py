@@ -291,7 +291,7 @@ FILES = {
         "pixelcnn-mnist.png": "665495b659a1cd71e342047e3e5aa0f567a8a39f97fe8641f6be525fe3b6d5ec",
     },
     "pixelcnn-mnist-long": {
-        "README.md": "2edc47aaa542ea25787dff706136b75ce0a090b14c9f056d8ce27b7a3e8e20bb",
+        "README.md": "cb3bc9c58bb1d25bad94a769bda78cad4c8b5e3fd816cec5936ce97b8116231d",
         "config.json": "2d340327c147f5e40f7e6838fa0f552d3106cf3058502cc825e377f4825b3f86",
         "metrics.json": "2829a79b813b5a187d7f64b8d0e31e23117c7284db92dc2684bd80b9e7df772c",
         "model.weights.h5": "f6740fb4a8533f5df1893f9123ccb7b4f0f80b5d0b8f68cb0a7eb72297b69f5a",
