@@ -298,7 +298,8 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
             w = train["warm_start"]
             begun = (f"continues `{w['from']}` version {w['version']}" if w.get("from") else
                      "starts from random weights")
-            lines.append(f"- Warm start: this run {begun} (cycle {w['cycle']} of warm restarts); the whole chain trained for {train.get('seconds_total', '?')} s wall"
+            lines.append(f"- Warm start: this run {begun} (cycle {w['cycle']} of warm restarts); the whole chain "
+                         f"trained for {train.get('seconds_total', '?')} s wall"
                          + (f", {train['cpu_seconds_total']} s CPU" if train.get("cpu_seconds_total") else "") + ".")
     lines += ["", "## Evaluation", "", *_evaluation(spec, metrics)]
     if cap.has(spec, cap.Generator):

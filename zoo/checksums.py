@@ -200,11 +200,11 @@ FILES = {
         "model.weights.h5": "6d01ab639bda56d49613d33d1873f11a8e0c826feb2b0006ed578fa8be47cc17",
     },
     "mbd-dcgan-stacked-mnist": {
-        "README.md": "f99764673ccc00e9c55521aad7ce47e69856fb1b8bafc4139e0452e6cceb5918",
-        "config.json": "4eaa212d7b10c5890649da66cf36d38e3f11d1d8ca0e78209bbe5da39dca0b32",
+        "README.md": "9d10b87fdf730ab2c1b99867574594c5d65a8f992528530a57494ca994a821b6",
+        "config.json": "f85568a29f70c822400e66cca5fd5e47e7842c9afd294f4a960bd342d6138f6c",
         "mbd-dcgan-stacked-mnist-curves.png": "28fed29c221f407b81caa0c1de988d7ab0a6cf60677844207cdc7cadf3f9a51b",
         "mbd-dcgan-stacked-mnist.png": "18459c9aa2927265d39e246731d9bab6e26f0f7a7064b4bc15a069252b9c1a66",
-        "metrics.json": "07c622e4d4b3c510d628e930dbbb50a3b7a01da4e16c33151eb11f2e7030f9bd",
+        "metrics.json": "a154453c2018ea7f3447489545fc8955e3f8ae654c3ad731f9e453d1c4576f88",
         "model.weights.h5": "93d6f74fa1dccaf6aabd7411854f3d2c71249f58ef587a271a7c9ce4099d4da0",
     },
     "mbd-gan-grid25": {
@@ -284,9 +284,9 @@ FILES = {
         "pix2pix-sans2serif-examples.png": "afb0d9fd25b7c2ef88e2059e82f5d22b46317b4993db4b1802c1cd4fca395856",
     },
     "pixelcnn-mnist": {
-        "README.md": "0ef99f6838cae57d45bddfad4de14d2dd6b89d704f3e2a6ad093878442616716",
-        "config.json": "0a1fa5a6e8cfaef5d81fccc8d81f0c7bc13d96742ae7241bb7ebe6943d46f4dc",
-        "metrics.json": "7ed4cb70e991d5f73ff2b521f870a68d60670e574988f65d2928c1448ad78fa1",
+        "README.md": "ca6cc6ffd4d5bb3739547e7c445c1166ceadb6778d6d0690018de1b4d96d78be",
+        "config.json": "08b189abb378725c1841e306278b66fc4d3c6efc9fafc39e04f1b946062badc1",
+        "metrics.json": "3df3123956f8f6f16e25352e0b5c2b6016105099d720fb3d01991e608974a961",
         "model.weights.h5": "7630287db4cb6aa664218fcbdfa8d3196b184f631ce62ad5adb948e32e3c84e1",
         "pixelcnn-mnist.png": "a07a4d7d3ceb80be26249cf483ca828c02ff2c0f75d25b738f9e7fe3f9a7048a",
     },
