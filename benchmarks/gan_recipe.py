@@ -48,8 +48,11 @@ BASE = {"g_filters": 64, "d_filters": 64, "g_ema": 0.0}
 KEYS = ("confident_share", "class_share_min", "class_share_max", "fid", "precision", "recall")
 
 
-def run(model_id, batch, overrides, images, samples, seed=0, lrs=LRS):
-    """(metrics of `digit_metrics` on `samples` samples, training seconds) of one variant."""
+def run(model_id, batch, overrides, images, samples, seed=0, lrs=LRS, catalog_optimizers=False):
+    """(metrics of `digit_metrics` on `samples` samples, training seconds) of one variant.
+
+    `catalog_optimizers` compiles with the catalog recipe's optimizers (e.g. WGAN-GP's Adam 1e-4,
+    beta (0.5, 0.9); WGAN's RMSProp 5e-5) instead of Adam(2e-4, beta_1 0.5) at `lrs`."""
     import keras
 
     from zoo import data, registry
@@ -59,10 +62,16 @@ def run(model_id, batch, overrides, images, samples, seed=0, lrs=LRS):
     spec = registry.get_spec(model_id)
     keras.utils.set_random_seed(seed)
     model = registry.FAMILIES[spec.family](**{**spec.config, **BASE, **overrides, "seed": seed})
-    model.compile(**{name: keras.optimizers.Adam(lr, beta_1=0.5) for name, lr in zip(("d_optimizer", "g_optimizer"),
-                                                                                     lrs)})
-    steps = images // batch
-    ds = data.load(spec.dataset, split="train", batch_size=batch, shuffle=True, seed=seed).take(steps)
+    if catalog_optimizers:
+        model.compile_from_config(spec.recipe.compile_config())
+    else:
+        model.compile(**{name: keras.optimizers.Adam(lr, beta_1=0.5)
+                         for name, lr in zip(("d_optimizer", "g_optimizer"), lrs)})
+    k = _critic_steps(model_id)  # a fit step takes K critic batches of `batch`, as in training.train
+    steps = images // (batch * k)
+    # repeated: more images than the train split are further passes over it, not a silently shorter run
+    ds = data.load(spec.dataset, split="train", batch_size=batch * k, shuffle=True, seed=seed,
+                   drop_remainder=True).repeat().take(steps)
     t0 = time.time()
     model.fit(ds, epochs=1, verbose=0)
     seconds = time.time() - t0
@@ -70,17 +79,25 @@ def run(model_id, batch, overrides, images, samples, seed=0, lrs=LRS):
     return {k: ev[k] for k in KEYS}, seconds
 
 
-def report(rows, model_id, images, samples, when=None, command=None):
+def _critic_steps(model_id):
+    from zoo import registry
+
+    return int(registry.get_spec(model_id).config.get("n_critic", 1))
+
+
+def report(rows, model_id, images, samples, when=None, command=None, optimizers=None):
     """(the markdown table, the whole gan_recipe.md) of [(variant, batch, metrics, seconds)].
 
-    `command` is the command line that produced the rows (default: the one with these arguments)."""
+    `command` is the command line that produced the rows (default: the one with these arguments);
+    `optimizers` describes the catalog recipe's optimizers when the rows used them."""
     width = ", ".join(f"{k} {BASE[k]}" for k in ("g_filters", "d_filters"))
     command = command or (f"python benchmarks/gan_recipe.py --write --model {model_id} --images {images} "
                           f"--samples {samples}")
-    head = "| variant | batch | updates | " + " | ".join(KEYS) + " | training seconds |"
+    k = _critic_steps(model_id)
+    head = f"| variant | batch | {'G ' if k > 1 else ''}updates | " + " | ".join(KEYS) + " | training seconds |"
     lines = [head, "|" + " --- |" * (len(KEYS) + 4)]
     for name, batch, ev, seconds in rows:
-        lines.append(f"| {name} | {batch} | {images // batch:,} | " + " | ".join(f"{ev[k]:.3f}" for k in KEYS)
+        lines.append(f"| {name} | {batch} | {images // (batch * k):,} | " + " | ".join(f"{ev[k]:.3f}" for k in KEYS)
                      + f" | {seconds:.0f} |")
     table = "\n".join(lines)
     when = when or datetime.date.today().isoformat()
@@ -91,8 +108,10 @@ def report(rows, model_id, images, samples, when=None, command=None):
             f"trainings ran beside it, so the seconds compare only within this table).\n\n"
             f"Every variant trains the catalog architecture of {model_id} with {width} and no averaged G (a variant "
             "changes only what it names) "
-            f"from seed 0 on {images:,} training images with Adam(beta_1 0.5), rate 2e-4 for D and G unless the "
-            f"variant says otherwise, then {samples:,} samples "
+            f"from seed 0 on {images:,} training images with "
+            + (f"the catalog recipe's optimizers ({optimizers})" if optimizers else
+               "Adam(beta_1 0.5), rate 2e-4 for D and G unless the variant says otherwise")
+            + f", then {samples:,} samples "
             "(seed 0) are scored against as many real test images by the card's suite "
             "(`zoo.eval.suite.digit_metrics`; confident = labelled with p > 0.9 by the pinned feature "
             "classifier).\n\n" + table + "\n")
@@ -107,6 +126,8 @@ def main(argv=None):
     p.add_argument("--samples", type=int, default=2_000, help="samples scored per variant (default 2,000)")
     p.add_argument("--only", type=int, nargs="*", help="indices of VARIANTS to run (default all)")
     p.add_argument("--write", action="store_true", help="write benchmarks/<--out>")
+    p.add_argument("--catalog-optimizers", action="store_true",
+                   help="compile with the catalog recipe's optimizers instead of Adam 2e-4 (the Wasserstein ids)")
     p.add_argument("--out", default="gan_recipe.md", help="file name under benchmarks/ (default gan_recipe.md)")
     a = p.parse_args(argv)
     if os.path.basename(a.out) != a.out or not a.out.endswith(".md"):
@@ -114,13 +135,22 @@ def main(argv=None):
     if a.images < 128 or a.samples < 100:
         p.error("--images must be at least 128 and --samples at least 100")
     chosen = [VARIANTS[i] for i in (a.only if a.only is not None else range(len(VARIANTS)))]
+    for name, _, _, *lrs in chosen:
+        if lrs and a.catalog_optimizers:
+            p.error(f"variant {name!r} sets its own learning rates; it cannot run with --catalog-optimizers")
     rows = []
     for name, batch, overrides, *lrs in chosen:
         print(f"{name}: training on {a.images:,} images ...", flush=True)
-        ev, seconds = run(a.model, batch, overrides, a.images, a.samples, lrs=lrs[0] if lrs else LRS)
+        ev, seconds = run(a.model, batch, overrides, a.images, a.samples, lrs=lrs[0] if lrs else LRS,
+                          catalog_optimizers=a.catalog_optimizers)
         rows.append((name, batch, ev, seconds))
         print(f"  {seconds:.0f} s; " + ", ".join(f"{k} {v:.3f}" for k, v in ev.items()), flush=True)
-    table, text = report(rows, a.model, a.images, a.samples,
+    optimizers = None
+    if a.catalog_optimizers:
+        from zoo import registry
+
+        optimizers = registry.get_spec(a.model).recipe.describe().split(" per update, ")[1].split(", seed")[0]
+    table, text = report(rows, a.model, a.images, a.samples, optimizers=optimizers,
                          command=" ".join(["python benchmarks/gan_recipe.py", *(argv if argv is not None else sys.argv[1:])]))
     print(table)
     if a.write:

@@ -1,4 +1,4 @@
-"""The report and bookkeeping code of benchmarks/unrolled_paper.py, benchmarks/k_sweep.py and
+"""The report and bookkeeping code of benchmarks/unrolled_paper.py, benchmarks/k_sweep.py, benchmarks/gan_recipe.py and
 benchmarks/srgan_photos.py, on hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
 
 import argparse
@@ -86,3 +86,18 @@ def test_srgan_photos_scores_a_colour_shift_and_the_report_lists_every_row():
     assert "| bicubic | " in text and "for 3 epochs" in text and text.startswith("# Generator variants of srgan-photos")
     with pytest.raises(SystemExit):
         srgan_photos.main(["--only", "9"])
+
+
+def test_gan_recipe_counts_generator_updates_of_a_k_step_critic_and_names_the_optimizers():
+    gan_recipe = _script("gan_recipe")
+    ev = dict.fromkeys(gan_recipe.KEYS, 0.5)
+    table, text = gan_recipe.report([("batch 64", 64, ev, 12.0)], "wgan-gp-mnist", 120_000, 2_000,
+                                    optimizers="D: Adam(lr=0.0001)")
+    # K = 5: a generator update takes five critic batches of 64, so 120,000 images are 375 G updates
+    assert "| variant | batch | G updates |" in table and "| batch 64 | 64 | 375 |" in table
+    assert "with the catalog recipe's optimizers (D: Adam(lr=0.0001))" in text
+    table, text = gan_recipe.report([("batch 64", 64, ev, 12.0)], "dcgan-mnist", 60_000, 2_000)
+    assert "| batch 64 | 64 | 937 |" in table and "Adam(beta_1 0.5), rate 2e-4" in text
+    with pytest.raises(SystemExit):  # a variant with its own rates cannot run on the catalog's optimizers
+        gan_recipe.main(["--model", "wgan-gp-mnist", "--catalog-optimizers", "--only", "7", "--images", "128",
+                         "--samples", "100"])

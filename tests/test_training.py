@@ -560,6 +560,9 @@ def test_a_chain_of_its_own_begins_from_random_weights(sandbox, monkeypatch, cap
     assert "Cycle 1 of warm restarts: from random weights." in capsys.readouterr().out
     one = registry.get_spec(own).metrics["training"]
     assert one["warm_start"]["cycle"] == 1 and one["warm_start"]["from"] is None and "seed 70" in one["recipe"]
+    assert "continues the installed weights of its own id (the first cycle from random weights)" in one["recipe"]
+    assert "warm start from the installed weights of" not in recipe.describe(own)
+    assert f"warm start from the installed weights of {own}" in recipe.describe("another-id")
     assert one["seconds_total"] == pytest.approx(one["seconds"], abs=0.11)
     card_text = open(registry.get_spec(own).card_path).read()
     assert "this run starts from random weights (cycle 1 of warm restarts)" in card_text

@@ -279,7 +279,7 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
         f"- Data: `{ds}` train split (`zoo.data.load(\"{ds}\", split=\"train\")`), "
         + DATA_LINE[data.kind(ds)],
         f"- Architecture: `{json.dumps(spec.config)}`.",
-        f"- Recipe: {recipe.describe() if recipe else 'none'}.",
+        f"- Recipe: {recipe.describe(model_id) if recipe else 'none'}.",
         (f"- Reproduce: `{reproduce}` (trains into `runs/{model_id}/`; `--install` replaces these weights "
          "only if the new ones are at least as good)." if not (recipe and recipe.warm_start) else
          f"- Reproduce: {_reproduce_chain(model_id, recipe, reproduce)}"),

@@ -710,13 +710,13 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
             origin = _warm_start(model, origin, run_dir)
         split = (f"; {_hardware(dist, strategy)}, {recipe.batch_size * k // replicas} examples each per step"
                  if strategy != "none" else "")
-        print(f"Training {model_id}: {recipe.describe()}, K={k}, {steps} steps per epoch{split}; run folder "
+        print(f"Training {model_id}: {recipe.describe(model_id)}, K={k}, {steps} steps per epoch{split}; run folder "
               f"{run_dir}", flush=True)
         t0 = time.time()
         probe = curves.mode_probe(spec.dataset) if cap.has(spec, cap.Generator) else None
         logs = fit_with_checkpoints(model, per_epoch, epochs, run_dir, recipe, verbose, modes=probe, steps=steps)
         seconds = time.time() - t0
-        described = recipe.describe() + (f", at most {max_steps} steps per epoch" if max_steps else "")
+        described = recipe.describe(model_id) + (f", at most {max_steps} steps per epoch" if max_steps else "")
         record = {
             "epochs": epochs,
             "recipe": described,

@@ -68,6 +68,7 @@ PARAMS = {
     'pix2pix-l1-edges2digits': ('e39433922d7c9dc6', 1807009),
     'pix2pix-sans2serif': ('e1922da5245e4ba7', 1842114),
     'pixelcnn-mnist': ('8bae369f497389aa', 139937),
+    'pixelcnn-mnist-deep': ('67569d375355d468', 248577),
     'pixelcnn-mnist-long': ('8bae369f497389aa', 139937),
     'pixelrnn-mnist': ('3f5ac3bb8a4850d5', 27105),
     'progan-fashion': ('38e5ad9a6e5b3182', 279880),

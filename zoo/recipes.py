@@ -45,7 +45,8 @@ class Recipe:
     def compile_config(self):
         return {**self.compile, "jit_compile": self.jit_compile}
 
-    def describe(self):
+    def describe(self, model_id=None):
+        """One line for logs and cards; `model_id` (the id this recipe trains) tells a chain of its own apart."""
         def opt(c):
             cfg = c["config"]
             extra = ", ".join(f"{k}={cfg[k]:.4g}" for k in ("beta_1", "beta_2", "rho") if k in cfg)
@@ -53,7 +54,11 @@ class Recipe:
 
         opts = ", ".join(f"{k.replace('_optimizer', '').replace('optimizer', 'opt').upper()}: {opt(v)}"
                          for k, v in self.compile.items() if isinstance(v, dict) and "class_name" in v)
-        start = f", warm start from the installed weights of {' or '.join(self.warm_start)}" if self.warm_start else ""
+        if model_id is not None and tuple(self.warm_start) == (model_id,):
+            start = (", one cycle of warm restarts: continues the installed weights of its own id (the first cycle "
+                     "from random weights)")
+        else:
+            start = f", warm start from the installed weights of {' or '.join(self.warm_start)}" if self.warm_start else ""
         return f"{self.epochs} epochs, batch {self.batch_size} per update, {opts}, seed {self.seed}{start}"
 
 
