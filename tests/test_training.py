@@ -531,6 +531,12 @@ def test_warm_started_cycles_continue_the_installed_weights_and_add_up_their_tim
     assert f"this run continues `{TINY_ID}` version 1 (cycle 1 of warm restarts)" in card_text
     assert f"{one['seconds_total']} s wall" in card_text
     assert f"train `{TINY_ID}` first, then run `python -m training.train {long_id} --install` once per cycle" in card_text
+    assert "is now version" not in card_text
+    # the source is replaced: the card says a reproduction would begin from other weights
+    assert T.main([TINY_ID, "--max-steps", "5", "--out", str(sandbox / "base2"), "--install", "--force"]) == 0
+    assert T.main([long_id, "--card-only"]) == 0
+    assert (f"`{TINY_ID}` is now version 2, so a reproduction that trains it first continues other weights than "
+            "this chain's version 1.") in open(registry.get_spec(long_id).card_path).read()
 
     assert T.main([long_id, "--max-steps", "2", "--install", "--force"]) == 0  # cycle 2 continues itself
     assert f"Warm start: the weights of {long_id} version 1 (cycle 2)" in capsys.readouterr().out
@@ -573,4 +579,5 @@ def test_a_chain_of_its_own_begins_from_random_weights(sandbox, monkeypatch, cap
     assert f"Warm start: the weights of {own} version 1 (cycle 2)" in capsys.readouterr().out
     two = registry.get_spec(own).metrics["training"]
     assert two["warm_start"]["cycle"] == 2 and "seed 71" in two["recipe"]
+    assert "is now version" not in open(registry.get_spec(own).card_path).read()  # its own source moves on by design
     assert two["seconds_total"] == pytest.approx(two["seconds"] + one["seconds_total"], abs=0.11)

@@ -31,6 +31,19 @@ def _reproduce_chain(model_id, recipe, reproduce):
             f"restarts (each starts from the installed weights, {each}")
 
 
+def _source_moved_on(warm, model_id):
+    """A sentence when the weights a chain began from were replaced since: a reproduction that
+    trains the source first starts from its newer version, not the one this chain continued."""
+    source = warm.get("from")
+    if not source or source == model_id or source not in registry.REGISTRY or warm.get("version") is None:
+        return ""
+    now = registry.get_spec(source).version
+    if not now or now == warm["version"]:
+        return ""
+    return (f" `{source}` is now version {now}, so a reproduction that trains it first continues other weights "
+            f"than this chain's version {warm['version']}.")
+
+
 def _module(family):
     """Source file of a family, e.g. zoo/models/denoising.py."""
     cls = registry.FAMILIES.get(family)
@@ -300,7 +313,8 @@ def write_card(model_id, samples=None, extra_sections=None, curves=None, folder=
                      "starts from random weights")
             lines.append(f"- Warm start: this run {begun} (cycle {w['cycle']} of warm restarts); the whole chain "
                          f"trained for {train.get('seconds_total', '?')} s wall"
-                         + (f", {train['cpu_seconds_total']} s CPU" if train.get("cpu_seconds_total") else "") + ".")
+                         + (f", {train['cpu_seconds_total']} s CPU" if train.get("cpu_seconds_total") else "") + "."
+                         + _source_moved_on(w, model_id))
     lines += ["", "## Evaluation", "", *_evaluation(spec, metrics)]
     if cap.has(spec, cap.Generator):
         lines += ["", "## Samples", "", f"![samples of {model_id}]({image})" if has_image else "No samples yet."]

@@ -291,7 +291,7 @@ FILES = {
         "pixelcnn-mnist.png": "a07a4d7d3ceb80be26249cf483ca828c02ff2c0f75d25b738f9e7fe3f9a7048a",
     },
     "pixelcnn-mnist-long": {
-        "README.md": "cb3bc9c58bb1d25bad94a769bda78cad4c8b5e3fd816cec5936ce97b8116231d",
+        "README.md": "57f3db0f01cce3004e0fe0268382e0980b3114014d0b161e6a70f7800437b051",
         "config.json": "2d340327c147f5e40f7e6838fa0f552d3106cf3058502cc825e377f4825b3f86",
         "metrics.json": "2829a79b813b5a187d7f64b8d0e31e23117c7284db92dc2684bd80b9e7df772c",
         "model.weights.h5": "f6740fb4a8533f5df1893f9123ccb7b4f0f80b5d0b8f68cb0a7eb72297b69f5a",
