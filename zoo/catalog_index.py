@@ -87,7 +87,7 @@ PARAMS = {
     'vae-mnist': ('c2565daae923cd79', 1091920),
     'wgan-gp-fashion': ('8a7cfd6e25fc8b0f', 697410),
     'wgan-gp-grid25': ('db18e53b23e1413a', 68995),
-    'wgan-gp-mnist': ('8a7cfd6e25fc8b0f', 697410),
+    'wgan-gp-mnist': ('471c6e88b4caa53b', 1617603),
     'wgan-gp-ring8': ('db18e53b23e1413a', 68995),
     'wgan-gp1-grid25': ('852d3f369103e3fa', 68995),
     'wgan-gp1-ring8': ('852d3f369103e3fa', 68995),
