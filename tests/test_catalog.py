@@ -67,6 +67,13 @@ def test_mnist_variants_follow_their_papers():
     assert {k: v for k, v in b.items() if not k.startswith("minibatch")} == a and b["minibatch_kernels"] > 0
 
 
+@pytest.mark.parametrize("mnist_id", ["dcgan-mnist", "wgan-gp-mnist"])
+def test_the_fashion_ids_keep_the_network_and_recipe_of_their_mnist_id(mnist_id):
+    mnist, fashion = registry.get_spec(mnist_id), registry.get_spec(mnist_id.replace("-mnist", "-fashion"))
+    assert fashion.dataset == "fashion_mnist" and fashion.config == mnist.config
+    assert fashion.recipe == mnist.recipe
+
+
 def test_a_family_writes_the_keys_of_its_published_config_files():
     """Published config files stay exact as families gain options (ZooModel.ADDED_OPTIONS)."""
     import json

@@ -85,7 +85,7 @@ PARAMS = {
     'unrolled-gan-ring8': ('ede5c848056d9d05', 68995),
     'unrolled-gan-ring8-paper': ('35f06a64490594e0', 50179),
     'vae-mnist': ('c2565daae923cd79', 1091920),
-    'wgan-gp-fashion': ('8a7cfd6e25fc8b0f', 697410),
+    'wgan-gp-fashion': ('471c6e88b4caa53b', 1617603),
     'wgan-gp-grid25': ('db18e53b23e1413a', 68995),
     'wgan-gp-mnist': ('471c6e88b4caa53b', 1617603),
     'wgan-gp-ring8': ('db18e53b23e1413a', 68995),
