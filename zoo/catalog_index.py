@@ -91,7 +91,7 @@ PARAMS = {
     'wgan-gp-ring8': ('db18e53b23e1413a', 68995),
     'wgan-gp1-grid25': ('852d3f369103e3fa', 68995),
     'wgan-gp1-ring8': ('852d3f369103e3fa', 68995),
-    'wgan-mnist': ('c3a7af8eee88a4aa', 697410),
+    'wgan-mnist': ('372bd15ea3989277', 1617603),
     'word2vec-cbow-gcide': ('c1f94979b1221bac', 9688558),
     'word2vec-sg-gcide': ('45fd22a58ddee37d', 9688558),
 }
