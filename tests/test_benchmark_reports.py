@@ -1,5 +1,5 @@
-"""The report and bookkeeping code of benchmarks/unrolled_paper.py, benchmarks/k_sweep.py, benchmarks/gan_recipe.py and
-benchmarks/srgan_photos.py, on hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
+"""The report and bookkeeping code of benchmarks/unrolled_paper.py, benchmarks/k_sweep.py, benchmarks/gan_recipe.py,
+benchmarks/srgan_photos.py and benchmarks/inpainting.py, on hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
 
 import argparse
 import importlib.util
@@ -22,6 +22,7 @@ def _script(name):
 unrolled_paper = _script("unrolled_paper")
 k_sweep = _script("k_sweep")
 srgan_photos = _script("srgan_photos")
+inpainting = _script("inpainting")
 
 
 def _result(model_id, seed, modes):
@@ -101,3 +102,25 @@ def test_gan_recipe_counts_generator_updates_of_a_k_step_critic_and_names_the_op
     with pytest.raises(SystemExit):  # a variant with its own rates cannot run on the catalog's optimizers
         gan_recipe.main(["--model", "wgan-gp-mnist", "--catalog-optimizers", "--only", "7", "--images", "128",
                          "--samples", "100"])
+
+
+def test_inpainting_table_measured_the_installed_weights():
+    """Every installed MNIST Inpainter has a row in benchmarks/inpainting.md, measured on its installed version."""
+    assert inpainting.main(["--check"]) == 0
+
+
+def test_inpainting_check_finds_a_stale_or_missing_row(tmp_path, capsys):
+    ids = inpainting.inpainters()
+    assert "dcgan-mnist" in ids and "vae-mnist" in ids
+    from zoo import registry
+
+    version = registry.get_spec("dcgan-mnist").version
+    table = tmp_path / "inpainting.md"
+    table.write_text("| input / model | how | weights version | classifier accuracy | seconds | CPU seconds |\n"
+                     "| whole digits (ceiling) |  |  | 0.992 |  |  |\n"
+                     f"| dcgan-mnist | projection under the mask | {version + 1} | 0.700 | 1 | 1 |\n")
+    problems = inpainting.check(str(table))
+    assert f"dcgan-mnist: row measured version {version + 1}, installed version {version}" in problems
+    assert any(p.startswith("vae-mnist: no row") for p in problems)
+    assert inpainting.main(["--check", "--out", str(table)]) == 1
+    assert "rerun `python benchmarks/inpainting.py`" in capsys.readouterr().err
