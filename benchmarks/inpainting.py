@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import zoo  # noqa: E402
+from benchmarks.report_check import exit_status  # noqa: E402
 from zoo import capabilities as cap  # noqa: E402
 from zoo import data, registry  # noqa: E402
 from zoo.eval import features  # noqa: E402
@@ -73,10 +74,7 @@ def main(argv=None):
                         help="compare --out's model rows with the installed weights' versions; measure nothing")
     args = parser.parse_args(argv)
     if args.check:
-        problems = check(args.out)
-        for p in problems:
-            print(f"{args.out}: {p}; rerun `python benchmarks/inpainting.py`", file=sys.stderr)
-        return 1 if problems else 0
+        return exit_status(args.out, check(args.out), "python benchmarks/inpainting.py")
     load = os.getloadavg()[0]  # how busy the machine was: the wall times depend on it, the CPU times less
     x, y = data.arrays("mnist", "test", num_examples=args.n)
     mask = np.ones((28, 28, 1), np.float32)

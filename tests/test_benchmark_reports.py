@@ -1,5 +1,6 @@
 """The report and bookkeeping code of benchmarks/unrolled_paper.py, benchmarks/k_sweep.py, benchmarks/gan_recipe.py,
-benchmarks/srgan_photos.py and benchmarks/inpainting.py, on hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
+benchmarks/srgan_photos.py, benchmarks/inpainting.py, benchmarks/real_floors.py and
+benchmarks/stacked_plain.py, on hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
 
 import argparse
 import importlib.util
@@ -23,6 +24,8 @@ unrolled_paper = _script("unrolled_paper")
 k_sweep = _script("k_sweep")
 srgan_photos = _script("srgan_photos")
 inpainting = _script("inpainting")
+real_floors = _script("real_floors")
+stacked_plain = _script("stacked_plain")
 
 
 def _result(model_id, seed, modes):
@@ -124,3 +127,43 @@ def test_inpainting_check_finds_a_stale_or_missing_row(tmp_path, capsys):
     assert any(p.startswith("vae-mnist: no row") for p in problems)
     assert inpainting.main(["--check", "--out", str(table)]) == 1
     assert "rerun `python benchmarks/inpainting.py`" in capsys.readouterr().err
+
+
+def test_real_floors_were_written_under_the_suites_protocol():
+    assert real_floors.main(["--check"]) == 0
+
+
+def test_real_floors_check_finds_another_protocol_or_a_missing_dataset(tmp_path):
+    written = json.load(open(real_floors.OUT, encoding="utf-8"))
+    written["protocol"]["precision_recall_k"] += 2
+    del written["datasets"]["fashion_mnist"]
+    path = tmp_path / "floors.json"
+    path.write_text(json.dumps(written))
+    problems = real_floors.check(str(path))
+    assert len(problems) == 2 and "written under" in problems[0] and "fashion_mnist" in problems[1]
+    assert real_floors.check(str(tmp_path / "none.json")) == [f"{tmp_path / 'none.json'} is missing"]
+
+
+def test_real_floors_score_real_train_images_as_the_samples():
+    """The stand-in generator returns real train images: the classifier is as sure of them as of the test
+    images, and they cover every class about evenly (a small sample; the file holds 10,000)."""
+    ev = real_floors.floors("mnist", n=500)
+    assert abs(ev["confident_share"] - ev["confident_share_real"]) < 0.03
+    assert ev["classes_covered"] == 10 and ev["class_share_max"] < 0.15
+    assert not any("_real_vs_real" in k for k in ev)
+
+
+def test_stacked_plain_control_is_the_plain_network_with_the_cures_recipe_and_its_report_lists_all():
+    from zoo import registry
+
+    control, plain = stacked_plain.control_spec(), registry.get_spec("dcgan-stacked-mnist")
+    pac = registry.get_spec("pacdcgan-stacked-mnist")
+    assert control.id == plain.id and control.recipe == pac.recipe
+    assert control.config == dict(plain.config, g_ema=pac.config["g_ema"]) and "pack" not in control.config
+    assert registry.get_spec("dcgan-stacked-mnist") is plain  # building the control changes no catalog entry
+    run = {"eval": {"modes_hit": 512, "mode_kl_to_uniform": 1.25, "channel_confident_share": 0.5},
+           "training": {"recipe": "20 epochs", "cpu_seconds": 3000.0}}
+    text = stacked_plain.report(run, "python benchmarks/stacked_plain.py")
+    assert "| control: the plain DCGAN | neither | 512 | 1.250 | 50.0 | 20 epochs | beta 0.999 | 50 |" in text
+    for mid in ("dcgan-stacked-mnist", "mbd-dcgan-stacked-mnist", "pacdcgan-stacked-mnist"):
+        assert f"| `{mid}` (installed, version {registry.get_spec(mid).version}) |" in text

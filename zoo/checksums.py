@@ -426,9 +426,9 @@ FILES = {
         "vae-mnist.png": "77c0085b782ef57d3329cc8ef6f4dc35a7cf3b308190d0994e2bad98a7687e58",
     },
     "wgan-gp-fashion": {
-        "README.md": "3854594e1ba539052d0b53146778b294004dd273559e8c5817dafe24b02f2d94",
-        "config.json": "90587b9258a3c9a9ab92bcf2b93f74da4d125d3d795c9e125f76f8d5529741f2",
-        "metrics.json": "7db4cd9cd1d4646e046e686cc0442260235c6e1e8043338cd20b4300716ae2dc",
+        "README.md": "975a46c76242f413ca14d1091645d41a43eb90c1dce9934326a434d24bd6960f",
+        "config.json": "b1af0afec8f92a2a6be67d21d8b0ff13afd833a16d9ff0b882f3daf6ea2fb3d1",
+        "metrics.json": "9f50bf72ac1e743c8b2174a09cbc3f8bc8a792097b752e6f858ef1f6000069e2",
         "model.weights.h5": "51d6b44633f00e956bb24010482f18c00b8c13ccde187fffec2d0979912b7e6b",
         "wgan-gp-fashion-curves.png": "96837a21d113da4765ccb4ebfd9f3d57152b13829b52a4e90313b4c3f4635ae8",
         "wgan-gp-fashion.png": "b3fb7117026a0f2aedbb31c92e82001473abd6fb58ba6a4f69c5234f7d57d28d",
