@@ -122,6 +122,34 @@ def test_k_means_k_discriminator_updates_per_generator_update():
     assert int(g.g_optimizer.iterations) == 2
 
 
+def test_g_steps_updates_g_that_many_times_a_step_and_averages_after_each():
+    g = tiny(n_critic=2, g_steps=2)
+    g.fit(batches((8, 8, 1), n_batches=3, batch=16), epochs=1, verbose=0)
+    assert (int(g.d_optimizer.iterations), int(g.g_optimizer.iterations)) == (6, 6)
+    beta = 0.5
+    h = tiny(g_steps=2, g_ema=beta)
+    g0 = [w.numpy().copy() for w in h.generator.weights]
+    seen = []  # G's weights after each of its updates, as update_ema sees them
+    update = h.update_ema
+
+    def spy():
+        seen.append([w.numpy().copy() for w in h.generator.weights])
+        update()
+
+    h.update_ema = spy
+    h.train_step((np.random.default_rng(0).random((8, 8, 8, 1)).astype("float32"), None))
+    assert len(seen) == 2 and changed(seen[0], seen[1])  # two distinct G updates, each averaged in
+    for a, b, c, e in zip(g0, *seen, h.generator_ema.weights):
+        np.testing.assert_allclose(e.numpy(), beta * (beta * a + (1 - beta) * b) + (1 - beta) * c, rtol=1e-5,
+                                   atol=1e-6)
+    assert "g_steps" not in tiny().get_config() and tiny(g_steps=2).get_config()["g_steps"] == 2
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="g_steps must be an int"):
+            tiny(g_steps=bad)
+    with pytest.raises(ValueError, match="g_steps > 1 with unrolled_steps"):
+        tiny(g_steps=2, unrolled_steps=1)
+
+
 def test_each_critic_update_sees_a_fresh_slice_of_the_batch():
     # Discriminator loss under a constant zero-generator is a function of the real slice only;
     # if all K updates reused one slice, a batch whose slices differ would not matter.

@@ -62,7 +62,7 @@ PARAMS = {
     'mnist-classifier': ('5a34684c9f87c69a', 468394),
     'nmf-biased-movielens': ('6c082747fb26993b', 175268),
     'nmf-movielens': ('a5fd7736bbdf429a', 165531),
-    'pacdcgan-stacked-mnist': ('7527b851717d3b26', 1265479),
+    'pacdcgan-stacked-mnist': ('f6774080afc3664c', 1265479),
     'pix2pix-edges2digits': ('e1922da5245e4ba7', 1842114),
     'pix2pix-edges2fashion': ('e1922da5245e4ba7', 1842114),
     'pix2pix-l1-edges2digits': ('e39433922d7c9dc6', 1807009),

@@ -40,6 +40,9 @@ class GAN(ZooModel):
         n_critic: K, discriminator updates per generator update (default 1). One `fit` step
             consumes one batch and splits it into K slices, so pass batches of K x the
             per-update batch size.
+        g_steps: generator updates after the K critic updates of a step, each on fresh codes
+            (default 1). 2 is the DCGAN reference code's guard against D's loss going to zero
+            (carpedm20/DCGAN-tensorflow, kept by the PacGAN authors' Stacked MNIST code).
         clip_value: tau; clip every critic weight to [-tau, tau] after each critic update
             (WGAN), or None (default).
         gp_weight: lambda of the gradient penalty (WGAN-GP), 0 disables (default 0).
@@ -74,16 +77,18 @@ class GAN(ZooModel):
 
     CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector, cap.Inpainter)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
-    ADDED_OPTIONS = {"gp_one_sided": False, "pack": 1, "g_ema": 0.0, "d_dropout": 0.0, "d_spectral_norm": False}
+    ADDED_OPTIONS = {"gp_one_sided": False, "pack": 1, "g_ema": 0.0, "d_dropout": 0.0, "d_spectral_norm": False,
+                     "g_steps": 1}
 
     def __init__(self, architecture="dcgan", data_shape=(28, 28, 1), latent_dim=64, g_filters=64, d_filters=64,
                  units=128, depth=3, loss="non-saturating", n_critic=1, clip_value=None, gp_weight=0.0,
                  gp_one_sided=False, minibatch_kernels=0, minibatch_dim=5, unrolled_steps=0, unroll_lr=None, pack=1,
-                 g_ema=0.0, d_dropout=0.0, d_spectral_norm=False, seed=0, **kwargs):
+                 g_ema=0.0, d_dropout=0.0, d_spectral_norm=False, g_steps=1, seed=0, **kwargs):
         super().__init__(**kwargs)
         L.gan_losses(loss)  # validates the name
         self.loss_variant = loss
         self.n_critic = check_int(n_critic, "n_critic", 1)
+        self.g_steps = check_int(g_steps, "g_steps", 1, 16)
         if clip_value is not None and not clip_value > 0:
             raise ValueError(f"clip_value must be positive or None, got {clip_value!r}.")
         if not gp_weight >= 0:
@@ -108,6 +113,8 @@ class GAN(ZooModel):
         self.pack = check_int(pack, "pack", 1, 64)
         if self.pack > 1 and self.unrolled_steps:
             raise ValueError("pack > 1 with unrolled_steps is not supported.")
+        if self.g_steps > 1 and self.unrolled_steps:
+            raise ValueError("g_steps > 1 with unrolled_steps is not supported.")
         mbd = dict(minibatch_kernels=check_int(minibatch_kernels, "minibatch_kernels", 0, 1024),
                    minibatch_dim=check_int(minibatch_dim, "minibatch_dim", 1, 1024))
         if isinstance(d_dropout, bool) or not isinstance(d_dropout, (int, float)) or not 0.0 <= d_dropout < 1.0:
@@ -254,8 +261,11 @@ class GAN(ZooModel):
             for real in slices[1:]:
                 d_loss, w = self._d_step(real)
         else:
-            for real in slices:  # K critic updates with G fixed, then one G update with D fixed
+            for real in slices:  # K critic updates with G fixed, then g_steps G updates with D fixed
                 d_loss, w = self._d_step(real)
+            for _ in range(self.g_steps - 1):
+                self._g_step(per)
+                self.update_ema()
             g_loss, _ = self._g_step(per)
         self.update_ema()
         logs = self.track({"d_loss": d_loss, "g_loss": g_loss, "w_estimate": w})  # running means
