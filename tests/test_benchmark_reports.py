@@ -157,14 +157,15 @@ def test_stacked_plain_control_is_the_plain_network_with_the_cures_recipe_and_it
     from zoo import registry
 
     control, plain = stacked_plain.control_spec(), registry.get_spec("dcgan-stacked-mnist")
-    pac = registry.get_spec("pacdcgan-stacked-mnist")
-    assert control.id == plain.id and control.recipe == pac.recipe
-    assert control.config == {k: v for k, v in pac.config.items() if k != "pack"} and "pack" not in control.config
-    assert control.config == dict(plain.config, g_ema=0.999, g_steps=2)
+    mbd, pac = registry.get_spec("mbd-dcgan-stacked-mnist"), registry.get_spec("pacdcgan-stacked-mnist")
+    assert control.id == plain.id and control.recipe == mbd.recipe == pac.recipe
+    assert control.config == {k: v for k, v in mbd.config.items() if not k.startswith("minibatch")}
+    assert stacked_plain.control_spec(2).config == {k: v for k, v in pac.config.items() if k != "pack"}
     assert registry.get_spec("dcgan-stacked-mnist") is plain  # building the control changes no catalog entry
     run = {"eval": {"modes_hit": 512, "mode_kl_to_uniform": 1.25, "channel_confident_share": 0.5},
            "training": {"recipe": "20 epochs", "cpu_seconds": 3000.0}}
     text = stacked_plain.report(run, "python benchmarks/stacked_plain.py")
-    assert "| control: the plain DCGAN | neither | 512 | 1.250 | 50.0 | 20 epochs | beta 0.999 | 2 | 50 |" in text
+    assert "| control: the plain DCGAN | neither | 512 | 1.250 | 50.0 | 20 epochs | beta 0.999 | 1 | 50 |" in text
+    assert "| beta 0.999 | 2 | 50 |" in stacked_plain.report(run, "python benchmarks/stacked_plain.py --g-steps 2", 2)
     for mid in ("dcgan-stacked-mnist", "mbd-dcgan-stacked-mnist", "pacdcgan-stacked-mnist"):
         assert f"| `{mid}` (installed, version {registry.get_spec(mid).version}) |" in text
