@@ -14,7 +14,7 @@ of the training. Variants (`VARIANTS`): the shipped recipe (batch 128), batch 64
 for the same images), and batch 64 with a moving average of G's weights (`g_ema`, beta 0.995: a
 half-life of 138 updates, a seventh of a one-epoch run); then, on top of that last one, dropout in D,
 spectral normalization of D, a wider D, a wider G, and two time-scale rates (D 4e-4, G 1e-4) -- one
-change at a time, so each difference is that change's. `--only 2 3 4 5 6 7 --images 180000 --out
+change at a time, so each difference is that change's; last, two G updates a step on the wider G. `--only 2 3 4 5 6 7 --images 180000 --out
 gan_recipe_3ep.md --write` measures them over three epochs.
 """
 
@@ -40,6 +40,8 @@ VARIANTS = [
     ("batch 64, g_ema 0.995, D twice as wide (128 filters)", 64, {"g_ema": 0.995, "d_filters": 128}),
     ("batch 64, g_ema 0.995, G 80 filters", 64, {"g_ema": 0.995, "g_filters": 80}),
     ("batch 64, g_ema 0.995, TTUR (D 4e-4, G 1e-4)", 64, {"g_ema": 0.995}, (4e-4, 1e-4)),
+    # The DCGAN reference code's two G updates a step (kept by the PacGAN code), on the version-3 network:
+    ("batch 64, g_ema 0.995, G 80 filters, 2 G updates a step", 64, {"g_ema": 0.995, "g_filters": 80, "g_steps": 2}),
 ]
 LRS = (2e-4, 2e-4)
 # The network every variant starts from: dcgan-mnist's version 2 (G and D 64 filters, no averaged G), set
