@@ -114,7 +114,7 @@ FILES = {
         "model.weights.h5": "0b22672221f71901c7a0e863170676cdfc2f0bd86e2fcac79f685cdb21cbfb5c",
     },
     "dcgan-stacked-mnist": {
-        "README.md": "079a503c097092b72ec67f5d0afdcd1bed931e228258fe2d6a756baa1dcece41",
+        "README.md": "d88c99fd20dc6e22ab20f4ce977f26dc7bcc49b467a451f71ab9cd187b78d585",
         "config.json": "a9b78a5e87d784e12a93e30b443f4d661dc5636ead082cf7aa94306b6498dfaf",
         "dcgan-stacked-mnist-curves.png": "60fee3f04a1daa0e310bc5cf2d5c1935a89455e395ceb01d5c5f3db3486e8876",
         "dcgan-stacked-mnist.png": "cf1a7fe741bc701ede20cfae15ae5d033298756a4e94f7a7e8439f523e8b5107",
@@ -200,7 +200,7 @@ FILES = {
         "model.weights.h5": "6d01ab639bda56d49613d33d1873f11a8e0c826feb2b0006ed578fa8be47cc17",
     },
     "mbd-dcgan-stacked-mnist": {
-        "README.md": "8db0e9b7adcc18494d90d1823ef2cb61cc7305c77d4c4aedba175df059832bd6",
+        "README.md": "7475e51e614176806580e636c53aa62aef9a96b38e0ac795599cc8b85bc4f496",
         "config.json": "37c2f6007db17221e50d11f61642b5ce8a043a94754d91d94ebc42eeacdb6cec",
         "mbd-dcgan-stacked-mnist-curves.png": "9f92bff70bcfb8b6dbe3ea511b04e9925a3c7045455024ecd891c6e60150f961",
         "mbd-dcgan-stacked-mnist.png": "eafb8fa9189d322d00289464ddc755ba0c3e64a27e5b6a396b4e4e20af650a6d",
@@ -244,7 +244,7 @@ FILES = {
         "model.weights.h5": "7d40e30156f5c368ef7ba2507e2d9b6fb37177c2ecb49edd8c4dbe8bb8090bee",
     },
     "pacdcgan-stacked-mnist": {
-        "README.md": "63ca4470bac2ed9eb69caa4a1e56fb4986e70a6b9bcebd4b99e9b2cf2e07fd7e",
+        "README.md": "ccc0c8241a9707e222fb78bc9f7e54b2b83fc053e086e9bf9777143364ca2328",
         "config.json": "a90de871fd8d0e068650b8ae875879c872dcf68264ad893e11896f5b6e36fc57",
         "metrics.json": "9c4703425a1dce4a799cad81aa758434abedc1a91e0ffc8149558f485f38fa38",
         "model.weights.h5": "d6683c9beb7880dc169a7fdd3e69fe3d0954c8a3986bd9d3a45f082baf865975",
