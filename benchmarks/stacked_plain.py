@@ -1,6 +1,7 @@
 """Write benchmarks/stacked_plain.md: the plain Stacked MNIST DCGAN trained with the cures' recipe.
 
     ZOO_DATA_DIR=../shared/data python benchmarks/stacked_plain.py     # about 50 CPU minutes
+    python benchmarks/stacked_plain.py --epochs 1 --max-steps 20 --run /tmp/r --out /tmp/r.md   # a quick look
 
 `mbd-dcgan-stacked-mnist` and `pacdcgan-stacked-mnist` train with one recipe (batch 64, G's
 weights averaged, 20 epochs; the packed one with two G updates a step), `dcgan-stacked-mnist`
@@ -80,6 +81,10 @@ def main(argv=None):
     p.add_argument("--g-steps", type=int, default=1,
                    help="G updates a step: 1 (default) as mbd-dcgan-stacked-mnist, 2 as pacdcgan-stacked-mnist")
     a = p.parse_args(argv)
+    default_run = os.path.join(ROOT, "runs", "stacked-plain")
+    if (a.epochs or a.max_steps) and (os.path.abspath(a.out) == OUT or os.path.abspath(a.run) == default_run):
+        p.error("a quick look (--epochs / --max-steps) must not replace the full run's table or folder: "
+                "pass --out and --run elsewhere")
     from training import train as T
 
     shipped = registry.get_spec(PLAIN)

@@ -169,3 +169,10 @@ def test_stacked_plain_control_is_the_plain_network_with_the_cures_recipe_and_it
     assert "| beta 0.999 | 2 | 50 |" in stacked_plain.report(run, "python benchmarks/stacked_plain.py --g-steps 2", 2)
     for mid in ("dcgan-stacked-mnist", "mbd-dcgan-stacked-mnist", "pacdcgan-stacked-mnist"):
         assert f"| `{mid}` (installed, version {registry.get_spec(mid).version}) |" in text
+
+
+def test_a_quick_stacked_plain_run_cannot_replace_the_full_table(tmp_path, capsys):
+    for argv in (["--epochs", "1", "--run", str(tmp_path / "run")], ["--max-steps", "5", "--out", str(tmp_path / "x.md")]):
+        with pytest.raises(SystemExit):
+            stacked_plain.main(argv)
+        assert "must not replace the full run's table or folder" in capsys.readouterr().err
