@@ -229,9 +229,10 @@ def render():
         "minutes: the CPU time of the training process, which ran on one TensorFlow thread (about its wall time "
         "alone on an idle machine), so `progan-*` and the DCGAN compare as quality for the CPU time spent. "
         "The train-images row scores 10,000 real train images in place of the samples, with the same code "
-        "(`python benchmarks/real_floors.py`): what a perfect generator would get, the ceiling of precision, "
-        "recall and the confident share. The issue's targets for the MNIST GANs (precision and recall 0.80, 90% "
-        "confident) sit below it.",
+        "(`python benchmarks/real_floors.py`): what a generator drawing exactly from the data would get, the "
+        "reference for precision, recall and the confident share (not a strict ceiling: prototypical samples "
+        "alone can score higher precision, at the cost of recall). The issue's targets for the MNIST GANs "
+        "(precision and recall 0.80, 90% confident) sit below it.",
         "",
         "| model | FID | KID | precision | recall | classes covered | class shares % | confident % "
         "| training CPU min |",

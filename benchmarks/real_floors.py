@@ -6,8 +6,10 @@
 The suite (`zoo.eval.suite.digit_metrics`) scores a generator's 10,000 samples against the
 10,000 test images. Here the "generator" returns 10,000 real train images instead (drawn
 without replacement, `zoo.eval.features.REAL_SEED`), so every number (FID, KID,
-precision / recall, class shares, confident share) is what a perfect generator would get:
-the ceiling of precision and recall, the floor of FID. `benchmarks/modes.py` puts these
+precision / recall, class shares, confident share) is what a generator drawing exactly from
+the data would get: the reference for precision, recall and the confident share (not a strict
+ceiling: a generator of only prototypical images can score higher precision and confidence,
+at the cost of recall) and the floor of FID. `benchmarks/modes.py` puts these
 numbers in the real-images rows of `benchmarks/modes.md`, beside the GANs'.
 """
 
