@@ -174,3 +174,21 @@ def test_mixture_steps_benchmark_reports_coverage_per_interval(capsys):
         mod.main(["gan-ring8", "--set", "unroll_rate=0.1"])
     with pytest.raises(SystemExit, match="must be JSON"):
         mod.main(["gan-ring8", "--set", "unroll_lr=fast"])
+
+
+def test_the_x_axis_names_a_step_with_several_g_updates(tmp_path, monkeypatch):
+    from matplotlib.axes import Axes
+
+    assert T.step_label(GAN(**TINY["GAN"]["tiny-mlp"])) == "generator step"
+    two = GAN(**TINY["GAN"]["tiny-mlp"], g_steps=2)
+    assert T.step_label(two) == "training step (2 G updates each)"
+    two.compile()
+    recipe = recipes.Recipe(epochs=1, batch_size=16, compile=recipes.gan(recipes.adam(1e-3), recipes.adam(1e-3)),
+                            checkpoint_every=0, probe_every=4)
+    T.fit_with_checkpoints(two, ring(), 1, str(tmp_path), recipe, verbose=False, modes=curves.mode_probe("ring8"))
+    labels = []
+    original = Axes.set_xlabel
+    monkeypatch.setattr(Axes, "set_xlabel", lambda self, text, *a, **k: labels.append(text) or original(
+        self, text, *a, **k))
+    curves.plot(str(tmp_path), str(tmp_path / "curves.png"), xlabel=T.step_label(two))
+    assert labels == ["training step (2 G updates each)"] * 2  # the losses and the mode probes

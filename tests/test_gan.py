@@ -115,6 +115,41 @@ def test_spectral_norm_keeps_every_discriminator_kernel_at_spectral_norm_one_and
         GAN(**dict(PRESETS["tiny-mlp"], d_dropout=0.2))
 
 
+def test_d_blocks_and_d_batch_norm_shape_the_discriminator_and_train():
+    g = tiny(d_blocks=3, d_batch_norm=True)  # 8x8: blocks to 4, 2, 1
+    convs = [l for l in g.discriminator.layers if isinstance(l, keras.layers.Conv2D)]
+    assert [c.output.shape[1:] for c in convs] == [(4, 4, 4), (2, 2, 8), (1, 1, 16)]
+    bns = [l for l in g.discriminator.layers if isinstance(l, keras.layers.BatchNormalization)]
+    assert len(bns) == 2 and [c.use_bias for c in convs] == [True, False, False]  # none after the first conv
+    logs = g.fit(batches((8, 8, 1)), epochs=1, verbose=0).history
+    assert np.isfinite(logs["d_loss"][-1]) and np.isfinite(logs["g_loss"][-1])
+    assert int(g.d_optimizer.iterations) == 2
+    # the moving statistics moved: D's batch norm ran in training mode during fit
+    assert not np.allclose(keras.ops.convert_to_numpy(bns[0].moving_mean), 0.0)
+    again = GAN.from_config(g.get_config())
+    assert again.get_config()["d_blocks"] == 3 and again.get_config()["d_batch_norm"] is True
+    plain = GAN(**PRESETS["tiny"])
+    assert "d_blocks" not in plain.get_config() and "d_batch_norm" not in plain.get_config()  # old configs
+    assert not [l for l in plain.discriminator.layers if isinstance(l, keras.layers.BatchNormalization)]
+    with pytest.raises(ValueError, match="need the dcgan architecture"):
+        GAN(**dict(PRESETS["tiny-mlp"], d_blocks=2))
+
+
+def test_d_layer_norm_normalizes_each_example_alone_so_the_gradient_penalty_is_allowed():
+    g = tiny(d_blocks=2, d_layer_norm=True, loss="wasserstein", n_critic=2, gp_weight=10.0)
+    norms = [l for l in g.discriminator.layers if isinstance(l, keras.layers.GroupNormalization)]
+    assert len(norms) == 1 and norms[0].groups == 1
+    x = np.random.default_rng(0).uniform(size=(6, 8, 8, 1)).astype(np.float32)
+    alone = keras.ops.convert_to_numpy(g.discriminator(x[:1], training=True))
+    batch = keras.ops.convert_to_numpy(g.discriminator(x, training=True))
+    assert alone[0] == pytest.approx(batch[0], abs=1e-5)  # a score depends on its example only
+    logs = g.fit(batches((8, 8, 1), batch=16), epochs=1, verbose=0).history
+    assert np.isfinite(logs["d_loss"][-1]) and int(g.d_optimizer.iterations) == 4
+    bn = tiny(d_blocks=2, d_batch_norm=True)  # batch norm, by contrast, mixes the batch
+    other = keras.ops.convert_to_numpy(bn.discriminator(np.concatenate([x[:1], x[1:] * 0]), training=True))
+    assert abs(other[0, 0] - keras.ops.convert_to_numpy(bn.discriminator(x, training=True))[0, 0]) > 1e-6
+
+
 def test_k_means_k_discriminator_updates_per_generator_update():
     g = tiny(n_critic=3)
     g.fit(batches((8, 8, 1), n_batches=2, batch=24), epochs=1, verbose=0)
@@ -275,6 +310,9 @@ def test_fit_before_compile_is_a_clear_error():
     (dict(pack=2, unrolled_steps=1), "not supported"),
     (dict(d_dropout=1.0), "d_dropout must be a number in"), (dict(d_dropout=True), "d_dropout must"),
     (dict(d_spectral_norm=1), "d_spectral_norm must be True or False"),
+    (dict(d_batch_norm=1), "d_batch_norm must be True or False"), (dict(d_blocks=-1), "d_blocks"),
+    (dict(d_batch_norm=True, loss="wasserstein", gp_weight=10.0), "d_batch_norm with a gradient penalty"),
+    (dict(d_layer_norm=1), "d_layer_norm must be"), (dict(d_layer_norm=True, d_batch_norm=True), "exclude each other"),
     (dict(g_ema=1.0), "g_ema must be a number in"), (dict(g_ema=-0.1), "g_ema must"), (dict(g_ema=True), "g_ema must"),
 ])
 def test_bad_constructor_arguments(kw, msg):

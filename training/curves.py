@@ -174,8 +174,11 @@ def _smooth(v, n):
     return np.convolve(v, np.ones(n) / n, mode="valid")
 
 
-def plot(run_dir, path, title=None):
-    """Draw steps.csv / probes.csv of a run into a PNG (atomic write); None when no steps were logged."""
+def plot(run_dir, path, title=None, xlabel="generator step"):
+    """Draw steps.csv / probes.csv of a run into a PNG (atomic write); None when no steps were logged.
+
+    `xlabel` names the x axis, a logged step (e.g. "training step (2 G updates each)" for a GAN
+    that updates G more than once a step)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -198,21 +201,21 @@ def plot(run_dir, path, title=None):
     if all(np.min(steps[k]) > 0 for k in losses) and (
             max(np.max(steps[k]) for k in losses) > 30 * min(np.min(steps[k]) for k in losses)):
         ax.set_yscale("log")  # e.g. a pixel loss of 0.01 beside an adversarial loss near 1
-    ax.set_xlabel("generator step")
+    ax.set_xlabel(xlabel)
     ax.set_title("losses" + (f" (moving mean of {n})" if n > 1 else ""))
     ax.legend(fontsize="small")
     if wasserstein:
         ax = axes.pop(0)
         ax.plot(steps["step"], steps["w_estimate"], lw=0.5, alpha=0.35, color="#2ca02c")
         ax.plot(x, _smooth(steps["w_estimate"], n), lw=1.2, color="#2ca02c")
-        ax.set_xlabel("generator step")
+        ax.set_xlabel(xlabel)
         ax.set_title("critic's Wasserstein estimate\nE D(real) - E D(fake)")
     if probes:
         ax = axes.pop(0)
         ax.plot(probes["step"], probes["modes"], marker="o", ms=3)
         ax.axhline(probes["num_modes"][0], color="#999999", ls="--", lw=1)
         ax.set_ylim(0, probes["num_modes"][0] * 1.08)
-        ax.set_xlabel("generator step")
+        ax.set_xlabel(xlabel)
         ax.set_title(f"modes covered (of {int(probes['num_modes'][0])})")
         for key, label in (("hq_percent", "% high quality"), ("confident_percent", "% confident (p > 0.9)")):
             if key in probes:

@@ -289,6 +289,12 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
     return logs or last_logs(run_dir)
 
 
+def step_label(model):
+    """The training curves' x-axis label: a logged step of `model` (a GAN's step holds `g_steps` G updates)."""
+    g_steps = getattr(model, "g_steps", 1)
+    return f"training step ({g_steps} G updates each)" if g_steps > 1 else "generator step"
+
+
 def training_seconds(run_dir, key="seconds"):
     """Training seconds (`key` "cpu_seconds": CPU seconds of the training processes) over all runs of
     `run_dir` (resumes included) up to its last checkpoint, or None when the checkpoint does not
@@ -737,7 +743,7 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
             return metrics
         if cap.has(model, cap.Generator):
             _save_samples(model, spec, recipe, run_dir)
-        curves.plot(run_dir, os.path.join(run_dir, "curves.png"), title=model_id)
+        curves.plot(run_dir, os.path.join(run_dir, "curves.png"), title=model_id, xlabel=step_label(model))
         _write_json(os.path.join(run_dir, "metrics.json"), metrics)
         print(json.dumps(metrics, indent=2))
     if not chief:

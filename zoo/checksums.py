@@ -248,7 +248,7 @@ FILES = {
         "config.json": "a90de871fd8d0e068650b8ae875879c872dcf68264ad893e11896f5b6e36fc57",
         "metrics.json": "9c4703425a1dce4a799cad81aa758434abedc1a91e0ffc8149558f485f38fa38",
         "model.weights.h5": "d6683c9beb7880dc169a7fdd3e69fe3d0954c8a3986bd9d3a45f082baf865975",
-        "pacdcgan-stacked-mnist-curves.png": "b18ce3b7c19d33eae23af89966573b4c0aa8d5a988d328cc4e87cbd84cff7395",
+        "pacdcgan-stacked-mnist-curves.png": "e9b538086ae54c463da06d0f975fbbe318db7e0dcc64c619e5dcafdc0f6ae818",
         "pacdcgan-stacked-mnist.png": "a85567d1f094d69ee2afb87a56ea022691fd657a4fdea7b82b226bb9464a4d6a",
     },
     "pix2pix-edges2digits": {

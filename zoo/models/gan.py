@@ -62,6 +62,13 @@ class GAN(ZooModel):
             (default 0: none).
         d_spectral_norm: wrap every layer of the DCGAN discriminator with weights in spectral
             normalization (Miyato et al. 2018) (default False).
+        d_blocks: strided conv blocks of the DCGAN discriminator, filters doubling per block
+            (default 0: one per halving of the generator's side, 2 for 28x28; 3 adds a block
+            at 4x4 with 4 x d_filters channels).
+        d_batch_norm: batch norm after every discriminator conv but the first, as in Radford
+            et al. (default False; refused with a gradient penalty).
+        d_layer_norm: layer norm there instead, which the gradient penalty allows (Gulrajani et
+            al. 2017) (default False).
         g_ema: beta of an exponential moving average of G's weights (Yazici et al. 2019,
             "The Unusual Effectiveness of Averaging in GAN Training"): after every G update
             `generator_ema` <- beta * `generator_ema` + (1 - beta) * `generator` (its batch-norm
@@ -78,12 +85,14 @@ class GAN(ZooModel):
     CAPABILITIES = (cap.Generator, cap.Interpolator, cap.Projector, cap.Inpainter)
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
     ADDED_OPTIONS = {"gp_one_sided": False, "pack": 1, "g_ema": 0.0, "d_dropout": 0.0, "d_spectral_norm": False,
-                     "g_steps": 1}
+                     "g_steps": 1, "d_blocks": 0, "d_batch_norm": False,
+                     "d_layer_norm": False}
 
     def __init__(self, architecture="dcgan", data_shape=(28, 28, 1), latent_dim=64, g_filters=64, d_filters=64,
                  units=128, depth=3, loss="non-saturating", n_critic=1, clip_value=None, gp_weight=0.0,
                  gp_one_sided=False, minibatch_kernels=0, minibatch_dim=5, unrolled_steps=0, unroll_lr=None, pack=1,
-                 g_ema=0.0, d_dropout=0.0, d_spectral_norm=False, g_steps=1, seed=0, **kwargs):
+                 g_ema=0.0, d_dropout=0.0, d_spectral_norm=False, g_steps=1, d_blocks=0, d_batch_norm=False, d_layer_norm=False,
+                 seed=0, **kwargs):
         super().__init__(**kwargs)
         L.gan_losses(loss)  # validates the name
         self.loss_variant = loss
@@ -121,9 +130,21 @@ class GAN(ZooModel):
             raise ValueError(f"d_dropout must be a number in [0, 1), got {d_dropout!r}.")
         if not isinstance(d_spectral_norm, bool):
             raise ValueError(f"d_spectral_norm must be True or False, got {d_spectral_norm!r}.")
-        if (d_dropout or d_spectral_norm) and architecture != "dcgan":
-            raise ValueError("d_dropout and d_spectral_norm need the dcgan architecture.")
-        mbd.update({k: v for k, v in (("dropout", float(d_dropout)), ("spectral_norm", d_spectral_norm)) if v})
+        for k, v in (("d_batch_norm", d_batch_norm), ("d_layer_norm", d_layer_norm)):
+            if not isinstance(v, bool):
+                raise ValueError(f"{k} must be True or False, got {v!r}.")
+        if d_batch_norm and d_layer_norm:
+            raise ValueError("d_batch_norm and d_layer_norm exclude each other: choose one.")
+        if d_batch_norm and gp_weight:
+            raise ValueError("d_batch_norm with a gradient penalty is not supported: the penalty needs each "
+                             "example's score to depend on that example alone.")
+        d_blocks = check_int(d_blocks, "d_blocks", 0, 8)
+        d_shape = dict(dropout=float(d_dropout), spectral_norm=d_spectral_norm, blocks=d_blocks,
+                       batch_norm=d_batch_norm, layer_norm=d_layer_norm)
+        if any(d_shape.values()) and architecture != "dcgan":
+            raise ValueError("d_dropout, d_spectral_norm, d_blocks, d_batch_norm and d_layer_norm need the dcgan "
+                             "architecture.")
+        mbd.update({k: v for k, v in d_shape.items() if v})
         if isinstance(g_ema, bool) or not isinstance(g_ema, (int, float)) or not 0.0 <= g_ema < 1.0:
             raise ValueError(f"g_ema must be a number in [0, 1) (0: no average), got {g_ema!r}.")
         self.g_ema = float(g_ema)

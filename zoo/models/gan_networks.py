@@ -50,10 +50,16 @@ def build_dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), filters=64):
 
 
 def build_dcgan_discriminator(image_shape=(28, 28, 1), filters=64, minibatch_kernels=0, minibatch_dim=5,
-                              dropout=0.0, spectral_norm=False):
-    """DCGAN discriminator: [strided conv + LeakyReLU(0.2) (+ dropout)] x n -> Dense(1) logit/score.
+                              dropout=0.0, spectral_norm=False, blocks=0, batch_norm=False, layer_norm=False):
+    """DCGAN discriminator: [strided conv (+ BN) + LeakyReLU(0.2) (+ dropout)] x n -> Dense(1) logit/score.
 
-    No batch norm, so the same critic serves the gradient penalty (WGAN-GP).
+    `blocks` strided conv blocks, filters doubling per block (0: one per halving of the
+    generator's side, 2 for 28x28); a block past 4x4 keeps halving with "same" padding
+    (7 -> 4 -> 2). No batch norm by default, so the same critic serves the gradient penalty
+    (WGAN-GP); `batch_norm` adds it after every conv but the first, as in Radford et al.;
+    `layer_norm` puts layer norm there instead (each example normalized over its height, width
+    and channels, a scale and offset per channel), the gradient penalty's substitute for batch
+    norm (Gulrajani et al. 2017, section 4).
     `minibatch_kernels` > 0 adds minibatch discrimination before the last layer; `dropout` > 0
     drops that share of each conv block's activations while training; `spectral_norm` wraps every
     conv and the score layer in `keras.layers.SpectralNormalization` (Miyato et al. 2018: each
@@ -62,11 +68,15 @@ def build_dcgan_discriminator(image_shape=(28, 28, 1), filters=64, minibatch_ker
     def wrap(layer):
         return layers.SpectralNormalization(layer) if spectral_norm else layer
 
-    n = _num_upsamplings(image_shape[0])
+    n = blocks or _num_upsamplings(image_shape[0])
     x_in = keras.Input(image_shape, name="image")
     x = x_in
     for i in range(n):
-        x = wrap(layers.Conv2D(filters * 2**i, 4, strides=2, padding="same"))(x)
+        normed = (batch_norm or layer_norm) and i
+        x = wrap(layers.Conv2D(filters * 2**i, 4, strides=2, padding="same", use_bias=not normed))(x)
+        if normed:
+            x = (layers.BatchNormalization(synchronized=distribute.sync_batch_norm()) if batch_norm else
+                 layers.GroupNormalization(groups=1))(x)  # one group: layer norm with per-channel scale, offset
         x = layers.LeakyReLU(0.2)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
