@@ -14,8 +14,17 @@ of the training. Variants (`VARIANTS`): the shipped recipe (batch 128), batch 64
 for the same images), and batch 64 with a moving average of G's weights (`g_ema`, beta 0.995: a
 half-life of 138 updates, a seventh of a one-epoch run); then, on top of that last one, dropout in D,
 spectral normalization of D, a wider D, a wider G, and two time-scale rates (D 4e-4, G 1e-4) -- one
-change at a time, so each difference is that change's; last, two G updates a step on the wider G. `--only 2 3 4 5 6 7 --images 180000 --out
-gan_recipe_3ep.md --write` measures them over three epochs.
+change at a time, so each difference is that change's; then two G updates a step on the wider G; last,
+the discriminator's shape on version 3 (a third strided block, Radford et al.'s batch norm, both), over
+three epochs in two processes side by side (benchmarks/gan_recipe_dshape.md):
+
+    python benchmarks/gan_recipe.py --images 180000 --only 9 11 --write --out gan_recipe_dshape_a.md
+    python benchmarks/gan_recipe.py --images 180000 --only 10 12 --write --out gan_recipe_dshape_b.md
+
+and the same shape with layer norm on wgan-gp-mnist's critic (ten epochs, its own optimizers):
+
+    python benchmarks/gan_recipe.py --model wgan-gp-mnist --catalog-optimizers --images 600000 --only 13 --write --out gan_recipe_wgan_gp_shape_a.md
+    python benchmarks/gan_recipe.py --model wgan-gp-mnist --catalog-optimizers --images 600000 --only 14 --write --out gan_recipe_wgan_gp_shape_b.md
 """
 
 import argparse
@@ -42,11 +51,26 @@ VARIANTS = [
     ("batch 64, g_ema 0.995, TTUR (D 4e-4, G 1e-4)", 64, {"g_ema": 0.995}, (4e-4, 1e-4)),
     # The DCGAN reference code's two G updates a step (kept by the PacGAN code), on the version-3 network:
     ("batch 64, g_ema 0.995, G 80 filters, 2 G updates a step", 64, {"g_ema": 0.995, "g_filters": 80, "g_steps": 2}),
+    # The discriminator's shape, on dcgan-mnist's version-3 network and averaging (G 80 filters, beta 0.999),
+    # measured over three epochs (--images 180000): a third strided block (7x7 -> 4x4, 256 channels), and
+    # batch norm after every conv but the first as in Radford et al.'s D; then both.
+    ("version 3: G 80 filters, g_ema 0.999", 64, {"g_ema": 0.999, "g_filters": 80}),
+    ("version 3, D 3 blocks", 64, {"g_ema": 0.999, "g_filters": 80, "d_blocks": 3}),
+    ("version 3, D batch norm", 64, {"g_ema": 0.999, "g_filters": 80, "d_batch_norm": True}),
+    ("version 3, D 3 blocks with batch norm", 64, {"g_ema": 0.999, "g_filters": 80, "d_blocks": 3,
+                                                   "d_batch_norm": True}),
+    # The same shape for a critic under the gradient penalty, which refuses batch norm: layer norm instead
+    # (`--model wgan-gp-mnist --catalog-optimizers`, on its version-2 network and averaging).
+    ("version 2: G 80 filters, g_ema 0.999", 64, {"g_ema": 0.999, "g_filters": 80}),
+    ("version 2, D 3 blocks with layer norm", 64, {"g_ema": 0.999, "g_filters": 80, "d_blocks": 3,
+                                                   "d_layer_norm": True}),
 ]
 LRS = (2e-4, 2e-4)
 # The network every variant starts from: dcgan-mnist's version 2 (G and D 64 filters, no averaged G), set
-# explicitly so the table does not follow later versions of the catalog entry (version 3 has G 80, g_ema 0.999).
-BASE = {"g_filters": 64, "d_filters": 64, "g_ema": 0.0}
+# explicitly so the table does not follow later versions of the catalog entry (version 3 has G 80, g_ema 0.999;
+# version 4 adds D's third block and batch norm).
+BASE = {"g_filters": 64, "d_filters": 64, "g_ema": 0.0, "d_blocks": 0, "d_batch_norm": False,
+        "d_layer_norm": False}
 KEYS = ("confident_share", "class_share_min", "class_share_max", "fid", "precision", "recall")
 
 
