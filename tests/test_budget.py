@@ -18,6 +18,13 @@ def _limit(model_id):
     return 16 * MB if spec is not None and cap.has(spec, cap.Embedding) else 8 * MB
 
 
+def test_install_uses_the_same_budget():
+    from training import train as T
+
+    for model_id in registry.REGISTRY:
+        assert T.weight_budget(registry.get_spec(model_id)) == _limit(model_id), model_id
+
+
 def _weight_files():
     root = registry.PRETRAINED_DIR
     for model_id in sorted(os.listdir(root)):

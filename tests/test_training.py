@@ -336,6 +336,23 @@ def test_install_compares_the_primary_metric_and_force_replaces(sandbox, capsys)
     assert "forced" in changelog[-1] and "at most 5 steps per epoch" in changelog[-1]
 
 
+def test_a_weight_file_over_the_budget_is_never_installed_and_training_warns(sandbox, capsys, monkeypatch):
+    spec = registry.get_spec(TINY_ID)
+    sums = sandbox / "checksums.py"
+    run = sandbox / "run"
+    monkeypatch.setattr(T, "weight_budget", lambda s: 1000)  # the tiny model's file is larger than this
+    pins = sums.read_bytes()
+    assert T.main([TINY_ID, "--max-steps", "5", "--out", str(run), "--install", "--force"]) == 1
+    out, err = capsys.readouterr()
+    size = os.path.getsize(run / "model" / "model.weights.h5")
+    assert f"Warning: {TINY_ID}'s weight file is {size:,} bytes, over the 0 MiB budget" in out
+    assert "Not installed" in err and f"{size:,} bytes" in err and "shrink the configuration" in err
+    assert not os.path.exists(spec.pretrained_dir) and sums.read_bytes() == pins
+    monkeypatch.setattr(T, "weight_budget", lambda s: size)  # at the budget exactly: installed
+    assert T.main([TINY_ID, "--max-steps", "5", "--out", str(run), "--install"]) == 0
+    assert os.path.isfile(os.path.join(spec.pretrained_dir, "model.weights.h5"))
+
+
 def test_the_tangentprop_driver_installs_by_the_same_rule(sandbox, capsys):
     import shutil
 

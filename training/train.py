@@ -18,7 +18,9 @@ it says so and reuses the run's model and metrics (so ``--install`` can follow a
 
 ``--install`` copies the run's model into ``zoo/pretrained/<id>/`` only when its primary
 metric (`ModelSpec.primary_metric`) is at least as good as the shipped weights'; otherwise it
-refuses and names both numbers. ``--force`` installs anyway and says what it replaces. An
+refuses and names both numbers. ``--force`` installs anyway and says what it replaces. A weight
+file over the bundled-model budget (8 MiB; 16 MiB for a float16 embedding table) is never
+installed; training says so at its start. An
 install writes the new folder (weights, config, metrics, card, images) beside the old one
 and swaps it in whole, re-pins every file's sha256 in ``zoo/checksums.py``, bumps the id's
 version and appends an entry to ``zoo/pretrained/CHANGELOG.md``. ``--no-install`` is
@@ -530,11 +532,38 @@ shipped weights only when the new model's primary metric is at least as good, un
 """
 
 
+MIB = 1024 * 1024
+
+
+def weight_budget(spec):
+    """Bytes a bundled weight file of `spec` may take (DESIGN.md): 8 MiB, or 16 MiB for an embedding
+    family, whose table ships in float16."""
+    return 16 * MIB if cap.has(spec, cap.Embedding) else 8 * MIB
+
+
+def weight_bytes(model):
+    """Size in bytes of `model`'s shipped weight file (written into a temporary folder, then removed)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, registry.WEIGHTS_FILE)
+        hub.write_weights(model, path)
+        return os.path.getsize(path)
+
+
+def _over_budget(spec, size):
+    """A sentence when `size` bytes exceed `spec`'s weight budget, else None."""
+    limit = weight_budget(spec)
+    if size <= limit:
+        return None
+    return (f"{spec.id}'s weight file is {size:,} bytes, over the {limit // MIB} MiB budget of a bundled model "
+            f"(DESIGN.md; {limit:,} bytes): shrink the configuration (ModelSpec.config) to ship it")
+
+
 def install(model_id, model_dir, samples=None, curves=None, force=False):
     """Install a saved model (a `save_pretrained` folder with metrics.json) as the id's weights.
 
-    Refuses (`InstallRefused`) unless the new primary metric is at least as good as the
-    shipped one's, or `force`. The new folder (model files, card, sample and curve images)
+    Refuses (`InstallRefused`) a weight file over the id's budget (`weight_budget`; not even
+    with `force`), and unless the new primary metric is at least as good as the shipped one's,
+    or `force`. The new folder (model files, card, sample and curve images)
     is assembled in a temporary sibling of zoo/pretrained/<id> and swapped in whole, so the old
     files stay in place until the new ones are complete; then every file is re-pinned in
     zoo/checksums.py, the version bumped and the changelog appended. Returns the new version.
@@ -543,6 +572,10 @@ def install(model_id, model_dir, samples=None, curves=None, force=False):
 
     spec = registry.get_spec(model_id)
     metrics = saving.read_metrics(model_dir, required=True)
+    weights = os.path.join(model_dir, registry.WEIGHTS_FILE)
+    over = _over_budget(spec, os.path.getsize(weights)) if os.path.isfile(weights) else None
+    if over:  # not even with --force: the budget holds for every bundled file
+        raise InstallRefused(f"Not installed: {over}. The new model stays in {model_dir}.")
     ok, old, new, why = judge(spec, metrics)
     if not ok and not force:
         raise InstallRefused(f"Not installed: {why}. The new model stays in {model_dir}; add --force to replace "
@@ -714,6 +747,8 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
             model = zoo.load(model_id, pretrained=False)
         if origin:
             origin = _warm_start(model, origin, run_dir)
+        if chief and (over := _over_budget(spec, weight_bytes(model))):
+            print(f"Warning: {over}; --install will refuse this run.", flush=True)
         split = (f"; {_hardware(dist, strategy)}, {recipe.batch_size * k // replicas} examples each per step"
                  if strategy != "none" else "")
         print(f"Training {model_id}: {recipe.describe(model_id)}, K={k}, {steps} steps per epoch{split}; run folder "

@@ -148,6 +148,14 @@ def _family_name(model):
     return name
 
 
+def write_weights(model, path):
+    """`model`'s network weights into the .weights.h5 file `path`, as `save_pretrained` ships them:
+    a fresh, uncompiled copy holds exactly the network weights (no optimizer slots)."""
+    clone = type(model).from_config(model.get_config())
+    clone.set_weights(model.get_weights())
+    clone.save_weights(path)
+
+
 def save_pretrained(model, directory, metrics=None, model_id=None, extra_files=None):
     """Write ``config.json`` + ``model.weights.h5`` (+ ``metrics.json``) into `directory`.
 
@@ -164,13 +172,7 @@ def save_pretrained(model, directory, metrics=None, model_id=None, extra_files=N
     if bad:
         raise ValueError(f"The model holds NaN or infinite weights (in {bad[0]}); it was not saved.")
 
-    def write_weights(path):
-        # A fresh, uncompiled copy holds exactly the network weights (no optimizer slots).
-        clone = type(model).from_config(model.get_config())
-        clone.set_weights(model.get_weights())
-        clone.save_weights(path)
-
-    return saving.write_folder(directory, family, model.get_config(), write_weights,
+    return saving.write_folder(directory, family, model.get_config(), lambda path: write_weights(model, path),
                                compile_config=model.get_compile_config() or None, metrics=metrics,
                                model_id=model_id or getattr(model, "zoo_id", None), extra_files=extra_files)
 
