@@ -185,6 +185,28 @@ def test_checkpoint_restore_removes_leftovers_and_keeps_the_random_state(tmp_pat
     np.testing.assert_array_equal(h.generate(4, seed=0), g.generate(4, seed=0))
 
 
+@pytest.mark.parametrize("legacy", [False, True])
+def test_a_checkpoint_of_another_network_is_refused_by_name_and_kept(tmp_path, legacy):
+    recipe = tiny_recipe(epochs=1)
+    T.fit_with_checkpoints(model(), ring(), 1, str(tmp_path), recipe, verbose=False)
+    path = tmp_path / "checkpoint" / "state.json"
+    if legacy:  # written before the network's signature was recorded: the failed load is reported the same way
+        state = json.load(open(path))
+        del state["signature"]
+        path.write_text(json.dumps(state))
+    before = {n: (tmp_path / "checkpoint" / n).read_bytes() for n in os.listdir(tmp_path / "checkpoint")}
+    config = dict(registry.TINY["GAN"]["tiny-mlp"])
+    config["units"] += 4  # a wider network: other weight shapes
+    wider = GAN(**config)
+    wider.compile()
+    with pytest.raises(T.TrainError, match=f"checkpoint in {tmp_path / 'checkpoint'}.*another shape"):
+        T.fit_with_checkpoints(wider, ring(), 2, str(tmp_path), recipe, verbose=False)
+    after = {n: (tmp_path / "checkpoint" / n).read_bytes() for n in os.listdir(tmp_path / "checkpoint")}
+    assert after == before  # nothing deleted or overwritten
+    T.fit_with_checkpoints(model(), ring(), 2, str(tmp_path), recipe, verbose=False)  # the same network resumes
+    assert json.load(open(path))["epoch"] == 2
+
+
 KILLED_RUN = """
 import sys, time
 sys.path.insert(0, {tests!r})

@@ -1,6 +1,7 @@
 """Callbacks of the training driver: checkpoints that resume exactly, NaN stop, samples, progress,
 TensorBoard event files."""
 
+import hashlib
 import json
 import math
 import os
@@ -29,6 +30,17 @@ def seed_states(model):
     variables that ``save_weights`` does not store but an exact resume needs."""
     saved = {id(v) for v in model.weights}
     return [v for v in model.variables if id(v) not in saved and "seed_generator" in v.path]
+
+
+class CheckpointMismatch(ValueError):
+    """The checkpoint was written by a network of another shape than the model restoring it."""
+
+
+def weights_signature(model):
+    """A digest of the shapes of `model`'s weights, in order: equal for two builds of one config,
+    different when a layer, a filter count or a normalisation is added or changed."""
+    shapes = [list(map(int, v.shape)) for v in model.weights]
+    return hashlib.sha256(json.dumps(shapes).encode()).hexdigest()[:16]
 
 
 def read_state(folder):
@@ -91,8 +103,15 @@ class Checkpoint(keras.callbacks.Callback):
             self._clean()
             return 0, 0
         weights = state.get("weights", LEGACY_WEIGHTS)
+        mismatch = (f"The checkpoint in {self.folder} was written by a network of another shape than this "
+                    "model's (its config changed since); give another run folder, or delete that one to start over.")
+        if state.get("signature") not in (None, weights_signature(model)):
+            raise CheckpointMismatch(mismatch)
         self._clean(keep=(weights,))
-        model.load_weights(os.path.join(self.folder, weights))
+        try:
+            model.load_weights(os.path.join(self.folder, weights))
+        except ValueError as err:  # a checkpoint from before the signature was recorded
+            raise CheckpointMismatch(f"{mismatch} ({str(err).splitlines()[0]})") from None
         seeds = state.get("seeds", [])
         variables = seed_states(model)
         if len(seeds) == len(variables):
@@ -110,6 +129,7 @@ class Checkpoint(keras.callbacks.Callback):
         name = f"ckpt-e{epoch:04d}-s{step:07d}.weights.h5"
         self.model.save_weights(os.path.join(self.folder, name), overwrite=True)
         state = {"epoch": epoch, "step": step, "time": time.time(), "weights": name,
+                 "signature": weights_signature(self.model),
                  "seeds": [np.asarray(v.numpy()).tolist() for v in seed_states(self.model)]}
         if self.steps_per_epoch:
             state["steps_per_epoch"] = int(self.steps_per_epoch)

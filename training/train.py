@@ -238,7 +238,10 @@ def fit_with_checkpoints(model, ds, epochs, run_dir, recipe, verbose=True, max_s
         raise TrainError(f"{ckpt_dir} is at epoch {state['epoch']}, past the {epochs} epochs asked for; give "
                          "another --out (or more --epochs).")
     ckpt = cb.Checkpoint(ckpt_dir)
-    epoch, step = ckpt.restore(model)
+    try:
+        epoch, step = ckpt.restore(model)
+    except cb.CheckpointMismatch as err:
+        raise TrainError(str(err)) from None
     _rewind_logs(run_dir, epoch, step, steps)
     if epoch or step:
         print(f"Resuming from {ckpt_dir}: epoch {epoch + 1}, step {step}.", flush=True)
