@@ -291,6 +291,20 @@ def test_rerunning_a_finished_run_keeps_its_metrics(sandbox, capsys):
     assert (run / "metrics.json").read_bytes() == before
 
 
+def test_a_finished_run_of_another_config_is_refused_not_reused(sandbox, capsys, monkeypatch):
+    run = sandbox / "run"
+    argv = [TINY_ID, "--max-steps", "5", "--out", str(run)]
+    assert T.main(argv) == 0
+    before = tree_digest(str(run))
+    config = dict(registry.TINY["GAN"]["tiny-mlp"], units=12)  # the catalog entry's network changed since
+    monkeypatch.setitem(registry.REGISTRY, TINY_ID, tiny_spec(config=config))
+    capsys.readouterr()
+    assert T.main(argv) == 1
+    err = capsys.readouterr().err
+    assert f"{run} holds a finished run of another config (units 8 there, 12 now)" in err
+    assert tree_digest(str(run)) == before  # nothing touched
+
+
 # ----------------------------------------------------------------------------- install
 def test_training_leaves_the_shipped_weights_and_checksums_alone(tmp_path, monkeypatch):
     """The default run (no --install) must not write into the real package, whatever happens."""

@@ -614,8 +614,9 @@ def install(model_id, model_dir, samples=None, curves=None, force=False):
 
 
 # ----------------------------------------------------------------------------- train
-def _finished(run_dir, epochs, steps):
-    """The metrics of a finished run folder (checkpoint at the end, model saved), else None."""
+def _finished(run_dir, epochs, steps, config=None):
+    """The metrics of a finished run folder (checkpoint at the end, model saved), else None.
+    Raises TrainError when the saved model's config differs from `config` (the spec's) in a key."""
     state = cb.read_state(os.path.join(run_dir, "checkpoint"))
     if not state or int(state["epoch"]) != epochs or int(state["step"]) != 0:
         return None
@@ -623,9 +624,14 @@ def _finished(run_dir, epochs, steps):
         return None
     try:
         metrics = saving.read_metrics(os.path.join(run_dir, "model"), required=True)
-        saving.read_config(os.path.join(run_dir, "model"))
+        saved = saving.read_config(os.path.join(run_dir, "model"))["config"]
     except saving.ZooLoadError:
         return None
+    differ = sorted(k for k, v in json.loads(json.dumps(config or {})).items() if saved.get(k) != v)
+    if differ:
+        raise TrainError(f"{run_dir} holds a finished run of another config ("
+                         + ", ".join(f"{k} {saved.get(k)!r} there, {config[k]!r} now" for k in differ)
+                         + "); give another --out.")
     return metrics if metrics.get("training", {}).get("epochs") == epochs else None
 
 
@@ -740,7 +746,7 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
         per_epoch = _shard_by_data(per_epoch)
     os.makedirs(run_dir, exist_ok=True)
     model_dir = os.path.join(run_dir, "model")
-    metrics = _finished(run_dir, epochs, steps)
+    metrics = _finished(run_dir, epochs, steps, spec.config)
     if metrics is not None:
         print(f"{run_dir} is a finished run ({epochs} epochs): nothing to train; its model and metrics are kept "
               "(another --out or a larger --epochs trains again).", flush=True)
