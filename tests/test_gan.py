@@ -46,6 +46,7 @@ VARIANTS = [
     dict(loss="non-saturating", unrolled_steps=3),
     dict(loss="non-saturating", pack=2),
     dict(loss="wasserstein", n_critic=2, gp_weight=10.0, pack=4),
+    dict(loss="non-saturating", g_top_k=0.5, g_top_k_decay=0.01),  # k shrinks within the run: a dynamic top-k
 ]
 
 
@@ -185,6 +186,29 @@ def test_g_steps_updates_g_that_many_times_a_step_and_averages_after_each():
         tiny(g_steps=2, unrolled_steps=1)
 
 
+def test_top_k_takes_g_loss_over_the_samples_d_scores_most_real():
+    from zoo import losses as L
+
+    g = tiny(g_top_k=0.25, g_top_k_decay=0.5)
+    for t, share in ((0, 1.0), (1000, 0.5), (2000, 0.25), (5000, 0.25)):  # max(nu, gamma^(t / 1000))
+        g.g_optimizer.iterations.assign(t)
+        assert float(g.top_k_fraction()) == pytest.approx(share)
+    g.g_optimizer.iterations.assign(1000)
+    scores = np.array([[1.0], [5.0], [3.0], [2.0], [0.0], [4.0]], "float32")
+    assert sorted(keras.ops.convert_to_numpy(g.top_k(scores))[:, 0].tolist()) == [3.0, 4.0, 5.0]
+    assert tiny().top_k(scores) is scores  # off: every sample
+    g.g_optimizer.iterations.assign(3000)  # a quarter of 8 samples: the 2 D scores highest
+    seen = []
+    top_k = g.top_k
+    g.top_k = lambda s: seen.append((np.array(s), np.array(top_k(s)))) or top_k(s)
+    logs = g.train_step((np.random.default_rng(0).random((8, 8, 8, 1)).astype("float32"), None))
+    (all_scores, kept), = seen
+    assert kept.shape == (2, 1) and sorted(kept[:, 0]) == sorted(np.sort(all_scores[:, 0])[-2:])
+    g_loss = L.gan_losses("non-saturating")[1]
+    assert float(logs["g_loss_step"]) == pytest.approx(float(g_loss(kept)), rel=1e-5)
+    assert tiny(g_top_k=0.5).get_config()["g_top_k"] == 0.5 and "g_top_k" not in tiny().get_config()
+
+
 def test_each_critic_update_sees_a_fresh_slice_of_the_batch():
     # Discriminator loss under a constant zero-generator is a function of the real slice only;
     # if all K updates reused one slice, a batch whose slices differ would not matter.
@@ -313,6 +337,8 @@ def test_fit_before_compile_is_a_clear_error():
     (dict(d_batch_norm=1), "d_batch_norm must be True or False"), (dict(d_blocks=-1), "d_blocks"),
     (dict(d_batch_norm=True, loss="wasserstein", gp_weight=10.0), "d_batch_norm with a gradient penalty"),
     (dict(d_layer_norm=1), "d_layer_norm must be"), (dict(d_layer_norm=True, d_batch_norm=True), "exclude each other"),
+    (dict(g_top_k=0.0), "g_top_k must be a number in"), (dict(g_top_k=True), "g_top_k must"),
+    (dict(g_top_k_decay=1.5), "g_top_k_decay must be a number in"),
     (dict(g_ema=1.0), "g_ema must be a number in"), (dict(g_ema=-0.1), "g_ema must"), (dict(g_ema=True), "g_ema must"),
 ])
 def test_bad_constructor_arguments(kw, msg):

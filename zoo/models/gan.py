@@ -69,6 +69,12 @@ class GAN(ZooModel):
             et al. (default False; refused with a gradient penalty).
         d_layer_norm: layer norm there instead, which the gradient penalty allows (Gulrajani et
             al. 2017) (default False).
+        g_top_k: nu of top-k training (Sinha et al. 2020, "Top-k Training of GANs: Improving GAN
+            Performance by Throwing Away Bad Samples"): G's loss is taken over only the k of each
+            batch's samples that D scores as most real, k a fraction max(nu, gamma^(t / 1000)) of the
+            batch after t G updates (default 1.0: every sample, off).
+        g_top_k_decay: gamma, the kept fraction's decay per 1,000 G updates (about one MNIST epoch
+            at batch 64; the paper decays 0.99 per epoch) (default 0.99).
         g_ema: beta of an exponential moving average of G's weights (Yazici et al. 2019,
             "The Unusual Effectiveness of Averaging in GAN Training"): after every G update
             `generator_ema` <- beta * `generator_ema` + (1 - beta) * `generator` (its batch-norm
@@ -86,13 +92,13 @@ class GAN(ZooModel):
     OPTIMIZERS = ("d_optimizer", "g_optimizer")
     ADDED_OPTIONS = {"gp_one_sided": False, "pack": 1, "g_ema": 0.0, "d_dropout": 0.0, "d_spectral_norm": False,
                      "g_steps": 1, "d_blocks": 0, "d_batch_norm": False,
-                     "d_layer_norm": False}
+                     "d_layer_norm": False, "g_top_k": 1.0, "g_top_k_decay": 0.99}
 
     def __init__(self, architecture="dcgan", data_shape=(28, 28, 1), latent_dim=64, g_filters=64, d_filters=64,
                  units=128, depth=3, loss="non-saturating", n_critic=1, clip_value=None, gp_weight=0.0,
                  gp_one_sided=False, minibatch_kernels=0, minibatch_dim=5, unrolled_steps=0, unroll_lr=None, pack=1,
                  g_ema=0.0, d_dropout=0.0, d_spectral_norm=False, g_steps=1, d_blocks=0, d_batch_norm=False, d_layer_norm=False,
-                 seed=0, **kwargs):
+                 g_top_k=1.0, g_top_k_decay=0.99, seed=0, **kwargs):
         super().__init__(**kwargs)
         L.gan_losses(loss)  # validates the name
         self.loss_variant = loss
@@ -148,6 +154,10 @@ class GAN(ZooModel):
         if isinstance(g_ema, bool) or not isinstance(g_ema, (int, float)) or not 0.0 <= g_ema < 1.0:
             raise ValueError(f"g_ema must be a number in [0, 1) (0: no average), got {g_ema!r}.")
         self.g_ema = float(g_ema)
+        for k, v in (("g_top_k", g_top_k), ("g_top_k_decay", g_top_k_decay)):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 < v <= 1.0:
+                raise ValueError(f"{k} must be a number in (0, 1], got {v!r}.")
+        self.g_top_k, self.g_top_k_decay = float(g_top_k), float(g_top_k_decay)
         self.generator, self.discriminator = self.build_networks(architecture, int(g_filters), int(d_filters),
                                                                  int(units), int(depth), mbd)
         self.generator_ema = None
@@ -242,10 +252,28 @@ class GAN(ZooModel):
                 scores, _ = self.discriminator.stateless_call(theta, frozen, fake, training=True)
             else:
                 scores = self.discriminator(self.packed(fake), training=True)
-            g_loss = g_loss_fn(scores)
+            g_loss = g_loss_fn(self.top_k(scores))
             share = distribute.scale_loss(g_loss)
         self.g_optimizer.apply_gradients(zip(tape.gradient(share, g_vars), g_vars))
         return g_loss, first
+
+    def top_k_fraction(self):
+        """The share of a batch's samples G's loss is taken over now: max(nu, gamma^(t / 1000)) after
+        t G updates (`g_top_k`, `g_top_k_decay`); 1.0 without top-k training."""
+        if self.g_top_k >= 1.0:
+            return ops.convert_to_tensor(1.0)
+        t = ops.cast(self.g_optimizer.iterations, "float32") / 1000.0
+        return ops.maximum(self.g_top_k, ops.power(self.g_top_k_decay, t))
+
+    def top_k(self, scores):
+        """The k highest of D's `scores` (n, 1) of fake samples, k = ceil(`top_k_fraction` n)
+        (all of them without top-k training)."""
+        if self.g_top_k >= 1.0:
+            return scores
+        flat = ops.reshape(scores, (-1,))
+        n = ops.cast(ops.shape(flat)[0], "float32")
+        k = ops.cast(ops.maximum(1.0, ops.ceil(self.top_k_fraction() * n)), "int32")
+        return ops.expand_dims(ops.top_k(flat, k, sorted=False)[0], -1)
 
     @property
     def sampler(self):
