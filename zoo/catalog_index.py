@@ -55,7 +55,7 @@ PARAMS = {
     'gan-ns-ring8': ('a6d2fb0f80d26072', 68995),
     'gan-ring8': ('a86ab034624c8aba', 68995),
     'gan-ring8-paper': ('00fd756e69ee21dc', 50179),
-    'lsgan-mnist': ('2483250cba41e2d0', 1617603),
+    'lsgan-mnist': ('3e889ccbeb85ed1d', 1986683),
     'mbd-dcgan-stacked-mnist': ('9a08b93a0268e8f9', 2065255),
     'mbd-gan-grid25': ('9600b041e2b9ed87', 73099),
     'mbd-gan-ring8': ('9600b041e2b9ed87', 73099),
