@@ -303,6 +303,10 @@ def test_a_finished_run_of_another_config_is_refused_not_reused(sandbox, capsys,
     err = capsys.readouterr().err
     assert f"{run} holds a finished run of another config (units 8 there, 12 now)" in err
     assert tree_digest(str(run)) == before  # nothing touched
+    # an option the saved config leaves out because it has its default value is no difference
+    monkeypatch.setitem(registry.REGISTRY, TINY_ID, tiny_spec(config=dict(registry.TINY["GAN"]["tiny-mlp"], g_steps=1)))
+    assert T.main(argv) == 0
+    assert "finished run" in capsys.readouterr().out
 
 
 # ----------------------------------------------------------------------------- install

@@ -614,9 +614,10 @@ def install(model_id, model_dir, samples=None, curves=None, force=False):
 
 
 # ----------------------------------------------------------------------------- train
-def _finished(run_dir, epochs, steps, config=None):
+def _finished(run_dir, epochs, steps, config=None, defaults=None):
     """The metrics of a finished run folder (checkpoint at the end, model saved), else None.
-    Raises TrainError when the saved model's config differs from `config` (the spec's) in a key."""
+    Raises TrainError when the saved model's config differs from `config` (the spec's) in a key; a key
+    the saved config leaves out has its value in `defaults` (the family's `ADDED_OPTIONS`)."""
     state = cb.read_state(os.path.join(run_dir, "checkpoint"))
     if not state or int(state["epoch"]) != epochs or int(state["step"]) != 0:
         return None
@@ -627,6 +628,7 @@ def _finished(run_dir, epochs, steps, config=None):
         saved = saving.read_config(os.path.join(run_dir, "model"))["config"]
     except saving.ZooLoadError:
         return None
+    saved = {**json.loads(json.dumps(defaults or {})), **saved}
     differ = sorted(k for k, v in json.loads(json.dumps(config or {})).items() if saved.get(k) != v)
     if differ:
         raise TrainError(f"{run_dir} holds a finished run of another config ("
@@ -746,7 +748,8 @@ def train(model_id, epochs=None, out=None, install_weights=False, force=False, m
         per_epoch = _shard_by_data(per_epoch)
     os.makedirs(run_dir, exist_ok=True)
     model_dir = os.path.join(run_dir, "model")
-    metrics = _finished(run_dir, epochs, steps, spec.config)
+    options = getattr(registry.FAMILIES[spec.family], "ADDED_OPTIONS", {})
+    metrics = _finished(run_dir, epochs, steps, spec.config, options)
     if metrics is not None:
         print(f"{run_dir} is a finished run ({epochs} epochs): nothing to train; its model and metrics are kept "
               "(another --out or a larger --epochs trains again).", flush=True)
