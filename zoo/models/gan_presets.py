@@ -120,13 +120,12 @@ SPECS = [
               # epochs, 51 CPU min): FID 115.5, precision 0.71, recall 0.64, 59.2% confident.
               recipe=R.Recipe(epochs=18, batch_size=64, compile=_ADAM)),
     ModelSpec(id="wgan-gp-fashion", family="GAN",
-              config=dict(data_shape=[28, 28, 1], **dict(_DIGITS, g_filters=80, d_filters=56), loss="wasserstein",
-                          n_critic=5, gp_weight=10.0, g_ema=0.999, d_blocks=3, d_layer_norm=True),
+              config=dict(data_shape=[28, 28, 1], **dict(_DIGITS, g_filters=80), loss="wasserstein", n_critic=5,
+                          gp_weight=10.0, g_ema=0.999),
               dataset="fashion_mnist", summary="WGAN-GP (lambda 10, 5 critic steps) on Fashion-MNIST; "
                                                "wgan-gp-mnist's network and recipe",
               paper=_WGAN_GP, license="mit", primary_metric=_FID, limitations=_FASHION_LIMITS,
-              # Follows wgan-gp-mnist's recipe (version 3, not trained yet for either id); shipped: version 1.
-              recipe=R.Recipe(epochs=54, batch_size=64,
+              recipe=R.Recipe(epochs=90, batch_size=64,
                               compile=R.gan(R.adam(1e-4, 0.5, 0.9), R.adam(1e-4, 0.5, 0.9)))),
     ModelSpec(id="dcgan-celeba", family="GAN",
               config=dict(architecture="dcgan", data_shape=[64, 64, 3], latent_dim=100, g_filters=64,
@@ -149,8 +148,8 @@ SPECS = [
               # beta 0.999 averages over the last ~5 epochs. Version 1 (10 epochs): FID 922.7, 35.7% confident.
               recipe=R.Recipe(epochs=130, batch_size=64, compile=R.gan(R.rmsprop(5e-5), R.rmsprop(5e-5)))),
     ModelSpec(id="wgan-gp-mnist", family="GAN",
-              config=dict(data_shape=[28, 28, 1], **dict(_DIGITS, g_filters=80, d_filters=56), loss="wasserstein",
-                          n_critic=5, gp_weight=10.0, g_ema=0.999, d_blocks=3, d_layer_norm=True),
+              config=dict(data_shape=[28, 28, 1], **dict(_DIGITS, g_filters=80), loss="wasserstein", n_critic=5,
+                          gp_weight=10.0, g_ema=0.999),
               dataset="mnist", summary="WGAN-GP (lambda 10, 5 critic steps, no batch norm in the critic) on MNIST",
               paper=_WGAN_GP, license=_MNIST, primary_metric=_FID,
               # WGAN-GP paper: Adam 1e-4, beta = (0.5, 0.9), 5 critic steps, batch 64. benchmarks/
@@ -161,12 +160,13 @@ SPECS = [
               # G updates; the paper ran 200,000) at 87 s an epoch is 130 min of the 180-min budget; beta
               # 0.999 averages over the last ~4 epochs. Version 1 (10 epochs): FID 486.3, 58.0% confident.
               # Version 2 (90 epochs, 132 CPU min): FID 140.5, precision 0.70, recall 0.86, 78.8% confident.
-              # The recipe has moved on to version 3, not trained yet (zoo.load gives version 2): a critic with a
-              # third strided block and layer norm (benchmarks/gan_recipe_wgan_gp_shape.md, ten epochs each: FID
-              # 305 vs 409, recall 0.82 vs 0.70, 63.5% vs 59.3% confident, 1.7x the step), at 56 filters for the
-              # weight budget (8,028,408 bytes). Its epoch takes 192 s on one thread alone (measured in the run),
-              # so 54 epochs (10,098 G updates, about 173 min) fit the 180-min budget.
-              recipe=R.Recipe(epochs=54, batch_size=64,
+              # Not adopted: a critic with a third strided block and layer norm at 56 filters (benchmarks/
+              # gan_recipe_wgan_gp_shape.md, ten epochs each: FID 305 vs 409, recall 0.82 vs 0.70, 63.5% vs 59.3%
+              # confident) costs 1.7x the step. Its full run was planned at 54 epochs from 192 s an epoch on one
+              # thread, measured in a first part of the run; a later machine took 368 s an epoch on two threads
+              # alone, so the 54 epochs (about 5.5 h there) outlast a working session and its run folder, and the
+              # recipe stays the shipped version 2's until a run of it completes.
+              recipe=R.Recipe(epochs=90, batch_size=64,
                               compile=R.gan(R.adam(1e-4, 0.5, 0.9), R.adam(1e-4, 0.5, 0.9)))),
     ModelSpec(id="lsgan-mnist", family="GAN",
               config=dict(architecture="dcgan", data_shape=[28, 28, 1], latent_dim=64, g_filters=80,
