@@ -1,6 +1,6 @@
 """The report and bookkeeping code of benchmarks/unrolled_paper.py, benchmarks/k_sweep.py, benchmarks/gan_recipe.py,
-benchmarks/srgan_photos.py, benchmarks/inpainting.py, benchmarks/real_floors.py and
-benchmarks/stacked_plain.py, on hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
+benchmarks/srgan_photos.py, benchmarks/inpainting.py, benchmarks/real_floors.py,
+benchmarks/stacked_plain.py and benchmarks/gan_truncation.py, on hand-made results (the trainings themselves are the benchmarks' job, not the suite's)."""
 
 import argparse
 import importlib.util
@@ -26,6 +26,7 @@ srgan_photos = _script("srgan_photos")
 inpainting = _script("inpainting")
 real_floors = _script("real_floors")
 stacked_plain = _script("stacked_plain")
+gan_truncation = _script("gan_truncation")
 
 
 def _result(model_id, seed, modes):
@@ -176,3 +177,47 @@ def test_a_quick_stacked_plain_run_cannot_replace_the_full_table(tmp_path, capsy
         with pytest.raises(SystemExit):
             stacked_plain.main(argv)
         assert "must not replace the full run's table or folder" in capsys.readouterr().err
+
+
+def _tempered_row(dataset, confident, precision=0.85, recall=0.85, real=0.86, shares=(0.08, 0.12), psi=1.0):
+    return {"id": "x", "version": 1, "dataset": dataset, "psi": psi, "seconds": 1.0, "confident_share": confident,
+            "confident_share_real": real, "precision": precision, "recall": recall, "fid": 50.0,
+            "class_share_min": shares[0], "class_share_max": shares[1]}
+
+
+def test_gan_truncation_judges_each_dataset_by_its_own_targets():
+    meets = gan_truncation.meets
+    assert meets(_tempered_row("mnist", 0.91)) and not meets(_tempered_row("mnist", 0.89))
+    assert not meets(_tempered_row("mnist", 0.95, precision=0.79))
+    assert not meets(_tempered_row("mnist", 0.95, recall=0.79))
+    assert not meets(_tempered_row("mnist", 0.95, shares=(0.04, 0.12)))
+    assert not meets(_tempered_row("mnist", 0.95, shares=(0.06, 0.16)))
+    # Fashion-MNIST: 0.85 x the real images' share (0.86 -> 0.731), precision and recall 0.75
+    assert meets(_tempered_row("fashion_mnist", 0.74, precision=0.76, recall=0.76))
+    assert not meets(_tempered_row("fashion_mnist", 0.72, precision=0.76, recall=0.76))
+    assert not meets(_tempered_row("fashion_mnist", 0.80, precision=0.74))
+
+
+def test_gan_truncation_scales_the_models_own_codes_and_reports_every_row():
+    import numpy as np
+
+    class Fake:
+        def sample_codes(self, n, seed=None):
+            return np.random.default_rng(seed).normal(size=(n, 3)).astype(np.float32)
+
+        def decode(self, codes):
+            return codes
+
+    full, tempered = Fake().sample_codes(5, 0), gan_truncation.Tempered(Fake(), 0.7).generate(5, seed=0)
+    np.testing.assert_allclose(tempered, 0.7 * full, rtol=1e-6)
+    rows = [_tempered_row("mnist", 0.85, psi=1.0), _tempered_row("mnist", 0.86, psi=0.7, recall=0.78)]
+    text = gan_truncation.report(rows, "python benchmarks/gan_truncation.py", 10_000)
+    assert "| `x` v1 | 1 | 85.0% (86.0%) |" in text and "| `x` v1 | 0.7 | 86.0% (86.0%) |" in text
+    assert text.count("| no |") == 2  # 0.85 / 0.86 < 90%
+    assert "at most 86.0% (psi 0.7)" in text and "recall 0.850 down to 0.780" in text
+
+
+def test_gan_truncation_refuses_a_psi_outside_0_1_by_name(capsys):
+    with pytest.raises(SystemExit):
+        gan_truncation.main(["--psi", "1.0", "1.5", "--ids", "dcgan-mnist"])
+    assert "--psi" in capsys.readouterr().err
