@@ -316,7 +316,10 @@ def test_generate_and_interpolate_are_seeded():
     a = m.generate(5, seed=3)
     assert a.shape == (5, 8, 8, 1) and a.dtype == np.float32 and 0 <= a.min() and a.max() <= 1
     np.testing.assert_array_equal(a, m.generate(5, seed=3))
-    np.testing.assert_array_equal(a[:2], m.generate(2, seed=3))  # the first k do not depend on n
+    np.testing.assert_array_equal(m.sample_codes(5, seed=3)[:2], m.sample_codes(2, seed=3))  # the first k: any n
+    # the draws are the same, the images equal to float rounding: a CPU may pick other kernels for
+    # another batch size (differences of 1.2e-7 seen)
+    np.testing.assert_allclose(a[:2], m.generate(2, seed=3), rtol=1e-5, atol=1e-6)
     assert not np.allclose(a, m.generate(5, seed=4))
     path = m.interpolate(3, 4, steps=4)
     np.testing.assert_allclose(path[0], a[0], rtol=1e-5, atol=1e-6)

@@ -50,7 +50,11 @@ def test_same_seed_same_images_and_the_first_k_do_not_depend_on_n():
     np.testing.assert_array_equal(g.generate(6, seed=3), g.generate(6, seed=3))
     np.testing.assert_array_equal(g.generate(6, seed=3, labels=[0, 1, 2, 0, 1, 2]),
                                   g.generate(6, seed=3, labels=[0, 1, 2, 0, 1, 2]))
-    np.testing.assert_array_equal(g.generate(2, seed=3), g.generate(6, seed=3)[:2])
+    np.testing.assert_array_equal(g.sample_codes(6, seed=3)[:2], g.sample_codes(2, seed=3))
+    np.testing.assert_array_equal(g.sample_labels(6, seed=3)[:2], g.sample_labels(2, seed=3))
+    # the draws are the same, the images equal to float rounding: a CPU may pick other kernels for
+    # another batch size (differences of 1.2e-7 seen)
+    np.testing.assert_allclose(g.generate(2, seed=3), g.generate(6, seed=3)[:2], rtol=1e-5, atol=1e-6)
     assert not np.allclose(g.generate(6, seed=3), g.generate(6, seed=4))
     drawn = g.sample_labels(3000, seed=0)
     assert drawn.dtype == np.int32 and set(np.unique(drawn)) == {0, 1, 2}  # uniform over the classes

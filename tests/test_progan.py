@@ -213,7 +213,10 @@ def test_generate_shape_range_determinism_and_stages(runs):
     a = model.generate(6, seed=0)
     assert a.dtype == np.float32 and a.shape == (6, 6, 6, 1) and 0.0 <= a.min() and a.max() <= 1.0
     np.testing.assert_array_equal(a, model.generate(6, seed=0))
-    np.testing.assert_array_equal(a[:2], model.generate(2, seed=0))
+    np.testing.assert_array_equal(model.sample_codes(6, seed=0)[:2], model.sample_codes(2, seed=0))
+    # the draws are the same, the images equal to float rounding: a CPU may pick other kernels for
+    # another batch size (differences of 1.2e-7 seen)
+    np.testing.assert_allclose(a[:2], model.generate(2, seed=0), rtol=1e-5, atol=1e-6)
     assert not np.allclose(a, model.generate(6, seed=1))
     np.testing.assert_array_equal(model(model.sample_codes(6, seed=0)).numpy().clip(0, 1), a)
     # stage 0: 4x4 blown up to 8x8 (2x2 blocks), cropped by 1: rows 1-2 and 3-4 of the crop are blocks
@@ -222,7 +225,7 @@ def test_generate_shape_range_determinism_and_stages(runs):
     np.testing.assert_array_equal(low[:, :, 3], low[:, :, 4])
     samples = model.stage_samples(3, seed=0)
     assert sorted(samples) == [4, 8]
-    np.testing.assert_array_equal(samples[4], low[:3])
+    np.testing.assert_allclose(samples[4], low[:3], rtol=1e-5, atol=1e-6)  # 3 rows, then 4: float rounding
     np.testing.assert_array_equal(samples[8], model.generate(3, seed=0, stage=1))
     assert model.interpolate(0, 1, steps=3).shape == (3, 6, 6, 1)
 

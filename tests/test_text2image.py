@@ -180,7 +180,10 @@ def test_generate_from_text_shapes_range_seeds_and_the_text_matters():
     np.testing.assert_array_equal(g.generate(3, seed=1, text="two"), g.generate(3, seed=1, text=["two"] * 3))
     np.testing.assert_array_equal(g.generate(3, seed=1, labels=2), g.generate(3, seed=1, text="two"))
     assert not np.allclose(g.generate(3, seed=1, text="a thick zero"), g.generate(3, seed=1, text="a thin one"))
-    np.testing.assert_array_equal(g.generate(2, seed=5), g.generate(6, seed=5)[:2])  # random captions, same seed
+    np.testing.assert_array_equal(g.sample_codes(6, seed=5)[:2], g.sample_codes(2, seed=5))
+    # the draws are the same, the images equal to float rounding: a CPU may pick other kernels for
+    # another batch size (differences of 1.2e-7 seen)
+    np.testing.assert_allclose(g.generate(2, seed=5), g.generate(6, seed=5)[:2], rtol=1e-5, atol=1e-6)
     assert g.sample_captions(3, seed=5) == C.sample_captions(3, 5, num_classes=3).texts
     assert all({"three", "3", "nine", "9"}.isdisjoint(C.words(t)) for t in g.sample_captions(200, seed=0))
     assert cap.has(g, cap.TextConditional) and cap.has(g, cap.Conditional) and cap.has(g, cap.Generator)
