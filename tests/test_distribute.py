@@ -262,6 +262,7 @@ def test_one_step_on_two_replicas_moves_the_weights_as_one_device(report, case):
     r = report[case]
     assert "error" not in r, f"{case}: {r.get('error')}"
     assert r["replicas"] == REPLICAS
+    assert r["draws"] == (NOISE_DRAWS if r["noisy"] else 1)  # a noisy step's norm is the mean over the draws
     if r["noisy"] or case in ROUNDING:
         ratio = r["norm_multi"] / r["norm_one"]
         assert abs(ratio - 1.0) <= NOISY_NORM, (f"{case}: the step on {REPLICAS} replicas is {ratio:.3f} times "
