@@ -103,6 +103,14 @@ def main(argv=None):
     bad = [v for v in a.psi if not 0.0 < v <= 1.0]
     if bad:
         p.error(f"--psi: every value must be in (0, 1], got {bad}")
+    if a.n < 100:
+        p.error(f"-n: at least 100 samples a row (the suite's k-NN and KID subsets need them), got {a.n}")
+    from zoo import registry
+
+    unfit = [m for m in a.ids if m not in registry.REGISTRY or registry.get_spec(m).family != "GAN"
+             or registry.get_spec(m).dataset not in TARGETS or registry.get_spec(m).status != "trained"]
+    if unfit:
+        p.error(f"--ids: {unfit} are not trained image GANs of {sorted(TARGETS)} (e.g. {', '.join(IDS)})")
     rows = [r for mid in a.ids for r in measure(mid, a.psi, a.n)]
     command = "python benchmarks/gan_truncation.py " + " ".join(argv if argv is not None else sys.argv[1:])
     text = report(rows, command.strip(), a.n)

@@ -217,7 +217,11 @@ def test_gan_truncation_scales_the_models_own_codes_and_reports_every_row():
     assert "at most 86.0% (psi 0.7)" in text and "recall 0.850 down to 0.780" in text
 
 
-def test_gan_truncation_refuses_a_psi_outside_0_1_by_name(capsys):
+def test_gan_truncation_refuses_bad_arguments_by_name(capsys):
     with pytest.raises(SystemExit):
         gan_truncation.main(["--psi", "1.0", "1.5", "--ids", "dcgan-mnist"])
     assert "--psi" in capsys.readouterr().err
+    for argv, name in ((["--ids", "gan-ring8"], "--ids"), (["--ids", "no-such-id"], "--ids"), (["-n", "10"], "-n")):
+        with pytest.raises(SystemExit):
+            gan_truncation.main(argv)
+        assert name in capsys.readouterr().err, argv
